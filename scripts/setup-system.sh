@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the Debian packages dangwu needs (LibreOffice Writer, CJK fonts, poppler) when missing.
+set -euo pipefail
+
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -qi "LXGW WenKai" || need+=(fonts-lxgw-wenkai)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
+
+if ((${#need[@]} == 0)); then
+  echo "system packages: all present"
+  exit 0
+fi
+if [[ $(id -u) -ne 0 ]]; then
+  echo "缺少系统软件包：${need[*]}。请以 root 运行：apt-get install -y ${need[*]}" >&2
+  exit 0
+fi
+echo "installing system packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -q --no-install-recommends "${need[@]}"

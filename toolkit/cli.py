@@ -1,0 +1,162 @@
+"""The ``dangwu`` command line: click only; each command makes one library call and prints."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from .checks import check_workspace
+from .generate import generate as run_generate
+from .init import init_workspace
+from .status import status as read_status
+from .errors import LedgerInvalid, ToolkitError
+from .intake import pipeline
+from .workspace import Workspace
+
+
+def workspace_option(f):
+    """-w/--workspace DIR, default the current directory."""
+    return click.option("-w", "--workspace", "wsdir", default=".", type=click.Path(file_okay=False), help="工作区目录（默认当前目录）。")(f)
+
+
+def json_option(f):
+    """--json: machine-readable output."""
+    return click.option("--json", "as_json", is_flag=True, help="以 JSON 输出，供脚本使用。")(f)
+
+
+def handle_errors(f):
+    """Turn ToolkitError into a Chinese message and its exit code (the one handler)."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except ToolkitError as exc:
+            if click.get_current_context().find_root().params.get("verbose"):
+                traceback.print_exc()
+            click.secho(f"错误：{exc.message}", fg="red", err=True)
+            if isinstance(exc, LedgerInvalid):
+                for p in exc.problems[:10]:
+                    click.echo(f"  {p}", err=True)
+                if len(exc.problems) > 10:
+                    click.echo(f"  ……另有 {len(exc.problems) - 10} 处", err=True)
+            if exc.hint:
+                click.echo(exc.hint, err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def _print_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--verbose", is_flag=True, help="出错时显示详细的程序调用信息。")
+@click.version_option(package_name="dangwu")
+def main(verbose):
+    """dangwu：党委办公室党务工作台账与文书工具。"""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@handle_errors
+def init(directory):
+    """新建工作区：台账 ledger.xlsx、设置 dangwu.toml 和各文件夹。"""
+    ws = init_workspace(directory)
+    click.echo(f"已创建工作区：{ws.root}")
+    click.echo("下一步：在 ledger.xlsx 的“承办单位”表中登记单位，在“督查督办台账”中登记事项，然后运行 dangwu check。")
+
+
+@main.command()
+@workspace_option
+@json_option
+@handle_errors
+def check(wsdir, as_json):
+    """检查台账和模板；列出每个问题所在的单元格及改法。"""
+    problems = check_workspace(Workspace(wsdir))
+    errors = [p for p in problems if p.level == "error"]
+    if as_json:
+        _print_json({"ok": not errors, "problems": [p.as_dict() for p in problems]})
+    else:
+        for p in problems:
+            click.echo(str(p))
+        click.echo(f"检查完成：{len(errors)} 处错误，{len(problems) - len(errors)} 条提示。" if problems else "检查完成：台账和模板均无问题。")
+    sys.exit(1 if errors else 0)
+
+
+@main.group()
+def generate():
+    """批量生成表单（.docx）。"""
+
+
+@generate.command()
+@workspace_option
+@click.option("--id", "ids", multiple=True, help="只生成这些立项编号（可重复）。")
+@click.option("--unit", help="只生成发给该单位的通知单（全称或简称）。")
+@click.option("--force", is_flag=True, help="重新生成已下发过的通知单。")
+@click.option("--dry-run", is_flag=True, help="只列出将生成的文件，不写文件、不改台账。")
+@handle_errors
+def notice(wsdir, ids, unit, force, dry_run):
+    """生成督查督办通知单：主办单位一份，每个协办单位各一份。"""
+    ws = Workspace(wsdir)
+
+    def progress(jobs):
+        with click.progressbar(jobs, label="生成通知单", file=sys.stderr) as bar:
+            yield from bar
+
+    result = run_generate(ws, "notice", ids=ids, unit=unit, force=force, dry_run=dry_run, progress=progress)
+    for number in result.numbered:
+        click.echo(f"自动编号：{number}")
+    for d in result.documents:
+        click.echo(f"{'将生成' if dry_run else '已生成'} {d.number} {d.role} {d.unit} → {d.path.relative_to(ws.root)}")
+    items = len({d.number for d in result.documents})
+    verb = "将生成" if dry_run else "已生成"
+    click.echo(f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）；跳过 {len(result.skipped)} 个事项（已下发或已办结，重新生成请加 --force）。")
+
+
+@main.command()
+@workspace_option
+@click.argument("paths", nargs=-1, type=click.Path())
+@json_option
+@handle_errors
+def ingest(wsdir, paths, as_json):
+    """读取回收的表单（默认 inbox/ 中全部文件），核对后登记到台账。"""
+    ws = Workspace(wsdir)
+    outcomes = pipeline.ingest(ws, paths)
+    if as_json:
+        _print_json([o.as_dict() for o in outcomes])
+    else:
+        for o in outcomes:
+            who = f" {o.number} {o.unit}" if o.number else ""
+            click.echo(f"[{o.result}] {o.file}{who}：{o.message.replace(chr(10), ' ')} → {o.moved_to}")
+        counts = {r: sum(1 for o in outcomes if o.result == r) for r in (pipeline.APPLIED, pipeline.UNCHANGED, pipeline.DUPLICATE, pipeline.REJECTED)}
+        click.echo("合计：" + "，".join(f"{k} {v}" for k, v in counts.items()) + f"（共 {len(outcomes)} 个文件）。")
+        if counts[pipeline.REJECTED] or counts[pipeline.DUPLICATE]:
+            click.echo("退回的文件及原因见 rejected/ 文件夹（每个文件旁有“.原因.txt”）。")
+
+
+@main.command()
+@workspace_option
+@json_option
+@handle_errors
+def status(wsdir, as_json):
+    """督查督办事项统计：各状态数量和未办结事项。"""
+    st = read_status(Workspace(wsdir))
+    if as_json:
+        _print_json(st.as_dict())
+        return
+    click.echo(f"督查督办事项共 {st.total} 项：" + "，".join(f"{k} {v}" for k, v in st.counts.items()))
+    if st.open_items:
+        click.echo("未办结事项：")
+        for i in st.open_items:
+            click.echo(f"  {i.number}  {i.status:<4}  时限 {i.due}  {i.unit}  {i.task[:30]}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

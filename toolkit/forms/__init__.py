@@ -1,0 +1,1 @@
+"""Form kinds, compiled templates, identity, and fast .docx writing."""

@@ -1,0 +1,62 @@
+"""Form identity: which register, form kind, item and unit a form belongs to, plus a fingerprint.
+
+The identity is one line, e.g. ``DW1|notice|DB-2026-001|教务处|主办|3F2A91C0B7D4``; it is printed
+visibly on the form, stored in the core properties (keywords) and in a custom document property.
+The fingerprint hashes the prefilled values so a changed deadline or task text is detected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+VERSION = "DW1"
+PROPERTY = "dangwu_identity"
+PATTERN = re.compile(r"DW1\s*\|\s*([a-z_]+)\s*\|\s*([^|\s]+)\s*\|\s*([^|\s]+)\s*\|\s*([^|\s]+)\s*\|\s*([0-9A-F]{12})")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a form is for: kind, item number, recipient unit and role, fingerprint of prefilled text."""
+
+    kind: str
+    number: str
+    unit: str
+    role: str
+    fingerprint: str
+
+    def __str__(self) -> str:
+        return "|".join((VERSION, self.kind, self.number, self.unit, self.role, self.fingerprint))
+
+    @classmethod
+    def parse(cls, text: str) -> Identity | None:
+        """The first identity found in ``text`` (spaces PDF extraction adds are tolerated), or None."""
+        m = PATTERN.search(text or "")
+        return cls(*m.groups()) if m else None
+
+    @classmethod
+    def find_all(cls, text: str) -> list[Identity]:
+        """Every distinct identity in ``text``, in order of appearance."""
+        out: list[Identity] = []
+        for m in PATTERN.finditer(text or ""):
+            ident = cls(*m.groups())
+            if ident not in out:
+                out.append(ident)
+        return out
+
+
+def normalise(value: str) -> str:
+    """Compare-form of a field: NFKC, no whitespace, no invisible characters."""
+    text = unicodedata.normalize("NFKC", str(value or "")).translate(_INVISIBLE)
+    return "".join(text.split())
+
+
+def fingerprint(values: dict[str, str], labels: tuple[str, ...]) -> str:
+    """12 hex digits over the normalised prefilled values, in the kind's label order."""
+    h = hashlib.sha256()
+    for label in labels:
+        h.update(f"{label}={normalise(values.get(label, ''))}\n".encode())
+    return h.hexdigest()[:12].upper()

@@ -1,0 +1,23 @@
+"""Create a new workspace: settings, folders and an empty ledger with every sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import WorkspaceError
+from .ledger.create import create_ledger
+from .workspace import DEFAULT_SETTINGS, FOLDERS, LEDGER_FILE, SETTINGS_FILE, Workspace
+
+
+def init_workspace(root: Path | str, units=None, members=None) -> Workspace:
+    """Make ``root`` a workspace; refuses to overwrite an existing ledger or settings file."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    for name in (LEDGER_FILE, SETTINGS_FILE):
+        if (root / name).exists():
+            raise WorkspaceError(f"{root / name} 已存在，未做任何修改。", hint="init 只用于新建工作区；已有工作区请直接使用。")
+    for name in FOLDERS:
+        (root / name).mkdir(exist_ok=True)
+    (root / SETTINGS_FILE).write_text(DEFAULT_SETTINGS, encoding="utf-8")
+    create_ledger(root / LEDGER_FILE, units, members)
+    return Workspace(root)

@@ -1,0 +1,141 @@
+"""The ingest pipeline: read each returned file, match and check it, apply it, then file it away."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import FormRejected
+from ..forms.kinds import KINDS
+from ..generate import open_valid_ledger
+from ..ledger.workbook import ChangeContext
+from ..registers import supervision as sup
+from ..registers.units import Units
+from ..workspace import Workspace
+from .docx_reader import read_docx
+
+APPLIED, UNCHANGED, DUPLICATE, REJECTED = "已更新", "无变化", "重复", "退回"
+ACCEPTED_SUFFIXES = (".docx",)
+ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
+
+
+@dataclass
+class Outcome:
+    """What happened to one returned file."""
+
+    file: str
+    result: str
+    number: str = ""
+    unit: str = ""
+    message: str = ""
+    moved_to: str = ""
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def inbox_files(ws: Workspace, paths=()) -> list[Path]:
+    """The files to ingest: the given paths (folders expanded) or everything in inbox/."""
+    sources = [Path(p) for p in paths] or [ws.inbox]
+    files: list[Path] = []
+    for src in sources:
+        if src.is_dir():
+            files += sorted(p for p in src.iterdir() if p.is_file() and not _is_temp(p))
+        elif src.exists():
+            files.append(src)
+        else:
+            raise FileNotFoundError(src)
+    return files
+
+
+def _is_temp(p: Path) -> bool:
+    """Office lock/temp files and hidden files, never forms."""
+    return p.name.startswith(("~$", ".~lock", ".")) or p.suffix.lower() == ".txt"
+
+
+def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
+    """Apply every returned form that passes its checks; one ledger save; files moved afterwards."""
+    ledger = open_valid_ledger(ws, for_write=True)
+    units = Units.from_ledger(ledger)
+    seen = ledger.journal_sha256s()
+    files = inbox_files(ws, paths)
+    outcomes: list[tuple[Path, Outcome]] = []
+    for path in progress(files) if progress else files:
+        sha = sha256_of(path)
+        if sha in seen:
+            outcomes.append((path, Outcome(path.name, DUPLICATE, message="该文件此前已处理过（内容完全相同），本次未改动台账。")))
+            continue
+        seen.add(sha)
+        try:
+            outcomes.append((path, _apply_one(ws, ledger, units, path, sha)))
+        except FormRejected as exc:
+            outcomes.append((path, Outcome(path.name, REJECTED, message=str(exc))))
+    if ledger.pending:
+        ledger.save(keep_backups=ws.settings.backups)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    for path, outcome in outcomes:
+        _file_away(ws, path, outcome, stamp)
+    return [o for _, o in outcomes]
+
+
+def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str) -> Outcome:
+    """Read, match, check and apply one file; FormRejected leaves the ledger untouched."""
+    if path.suffix.lower() not in ACCEPTED_SUFFIXES:
+        raise FormRejected(f"不支持的文件类型“{path.suffix or '无扩展名'}”。", hint="请提交 Word .docx 文件（在下发的通知单上填写）。")
+    form = read_docx(path, ALL_LABELS)
+    ident = form.identity()
+    kind = KINDS.get(ident.kind)
+    if kind is None:
+        raise FormRejected(f"识别码中的表单类型“{ident.kind}”本系统不认识。", hint="请使用督查小组下发的表单。")
+    row = sup.check_identity(ledger, units, ident, form.fields, kind.prefilled, ws.settings)
+    feedback = sup.read_feedback(form.fields)
+    context = ChangeContext(operation="ingest", source=path.name, sha256=sha)
+    changed = sup.apply_feedback(row, ident.role, feedback, context)
+    ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{feedback.status}"))
+    result = APPLIED if changed else UNCHANGED
+    message = ("更新：" + "、".join(changed)) if changed else "内容与台账一致，无需更新。"
+    if ident.role == sup.CO and not changed:
+        message = "协办单位反馈已登记。"
+    return Outcome(path.name, result, ident.number, ident.unit, message)
+
+
+def _file_away(ws: Workspace, path: Path, outcome: Outcome, stamp: str) -> None:
+    """Move (inbox) or copy (elsewhere) to processed/ or rejected/, with a reason file for rejections."""
+    rejected = outcome.result in (REJECTED, DUPLICATE)
+    folder = ws.rejected if rejected else ws.processed
+    target = _free_name(folder / path.name)
+    if path.parent.resolve() == ws.inbox.resolve():
+        shutil.move(str(path), target)
+    else:
+        shutil.copy2(path, target)
+    outcome.moved_to = str(target.relative_to(ws.root))
+    if rejected:
+        reason = (
+            f"文件：{path.name}\n时间：{stamp}\n结果：{'重复提交' if outcome.result == DUPLICATE else '未能登记，已退回'}\n"
+            f"原因：{outcome.message}\n\n台账未因此文件作任何修改。改正后请重新放入 inbox/ 再运行 dangwu ingest。\n"
+        )
+        target.with_name(target.name + ".原因.txt").write_text(reason, encoding="utf-8")
+
+
+def _free_name(target: Path) -> Path:
+    """``target`` or, when taken, ``name (2).ext`` etc."""
+    if not target.exists():
+        return target
+    for i in range(2, 10000):
+        cand = target.with_name(f"{target.stem} ({i}){target.suffix}")
+        if not cand.exists():
+            return cand
+    raise FileExistsError(target)

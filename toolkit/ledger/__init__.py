@@ -1,0 +1,1 @@
+"""The ledger workbook: schemas, loading, validation, atomic saving and the change journal."""

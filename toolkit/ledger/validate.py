@@ -1,0 +1,114 @@
+"""Check the ledger against its contract; every problem names the sheet, cell and what to do."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from ..dates import parse_date
+from ..registers.units import Units
+from . import schema as S
+from .workbook import Ledger, split_list
+
+ID_RE = re.compile(r"^[A-Za-z]+-\d{4}-\d{3,}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of ``check``: level (error/warning/info), where (sheet!cell) and what to do."""
+
+    level: str
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        tag = {"error": "错误", "warning": "警告", "info": "提示"}[self.level]
+        return f"[{tag}] {self.where}：{self.message}"
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def check_ledger(ledger: Ledger) -> list[Problem]:
+    """Every problem of the workbook: sheets, headers, cells, numbers and dates."""
+    problems: list[Problem] = []
+    for sheet in S.ALL_SHEETS:
+        view = ledger.views.get(sheet.name)
+        if view is None:
+            problems.append(Problem("error", f"{ledger.path.name}", f"缺少工作表“{sheet.name}”，请按台账规范添加（名称须完全一致）。"))
+            continue
+        for h in view.missing_headers:
+            problems.append(Problem("error", f"{sheet.name}!第1行", f"缺少表头“{h}”，请在第1行补上（文字须与规范一致）。"))
+        for h in view.duplicate_headers:
+            problems.append(Problem("error", f"{sheet.name}!第1行", f"表头“{h}”出现了多次，请删除或改名重复的列。"))
+    units = Units.from_ledger(ledger)
+    for sheet in S.ALL_SHEETS:
+        view = ledger.views.get(sheet.name)
+        if view is None or sheet is S.JOURNAL:
+            continue
+        problems += _check_rows(view, units)
+    return problems
+
+
+def _check_rows(view, units: Units) -> list[Problem]:
+    """Cell-level problems of one sheet."""
+    out: list[Problem] = []
+    seen: dict[str, str] = {}
+    for row in view.rows():
+        for col in view.schema.columns:
+            if col.header not in view.cols:
+                continue
+            where = row.ref(col.header)
+            raw = row.raw(col.header)
+            text = row.text(col.header)
+            if not text:
+                if col.required:
+                    out.append(Problem("error", where, f"“{col.header}”不能为空，请填写。"))
+                elif col.kind == S.ID:
+                    out.append(Problem("info", where, f"“{col.header}”为空，处理时将自动编号。"))
+                continue
+            if col.kind == S.DATE:
+                try:
+                    parse_date(raw)
+                except ValueError:
+                    out.append(Problem("error", where, f"“{col.header}”的值“{text}”不是日期，请写成 2026-03-05 或 2026年3月5日。"))
+            elif col.kind == S.CHOICE and text not in col.choices:
+                out.append(Problem("error", where, f"“{col.header}”的值“{text}”不在可选范围内，请改为：{'、'.join(col.choices)}。"))
+            elif col.kind == S.UNIT and not units.get(text):
+                out.append(Problem("error", where, f"单位“{text}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。"))
+            elif col.kind == S.UNITS:
+                for name in split_list(raw):
+                    if not units.get(name):
+                        out.append(Problem("error", where, f"单位“{name}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。"))
+            elif col.kind == S.INT:
+                try:
+                    row.int(col.header)
+                except ValueError:
+                    out.append(Problem("error", where, f"“{col.header}”应为整数，现为“{text}”。"))
+            elif col.kind == S.ID:
+                if not ID_RE.match(text):
+                    out.append(Problem("error", where, f"编号“{text}”格式不对，应形如 DB-2026-001（前缀-年份-三位序号）；也可留空由工具自动编号。"))
+                elif text in seen:
+                    out.append(Problem("error", where, f"编号“{text}”与 {seen[text]} 重复，请改为不同的编号（或清空后自动编号）。"))
+                else:
+                    seen[text] = where
+        if view.schema is S.SUPERVISION:
+            out += _check_supervision_row(row)
+    return out
+
+
+def _check_supervision_row(row) -> list[Problem]:
+    """Cross-field rules of one 督查督办 row."""
+    try:
+        given, due = row.date("交办时间"), row.date("办理时限")
+    except ValueError:
+        return []  # already reported as a bad date
+    if given and due and due < given:
+        return [Problem("error", row.ref("办理时限"), f"办理时限 {due.isoformat()} 早于交办时间 {given.isoformat()}，请改正其中之一。")]
+    return []
+
+
+def errors_of(problems) -> list[Problem]:
+    """Only the problems that block a command."""
+    return [p for p in problems if p.level == "error"]

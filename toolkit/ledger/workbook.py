@@ -1,0 +1,305 @@
+"""Load the ledger workbook into sheet views and typed rows; change cells with a journal; save safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from ..dates import parse_date
+from ..errors import LedgerError
+from . import schema as S
+from .store import atomic_write, refuse_if_open
+
+LIST_SPLIT = re.compile(r"[、，,;；\n]+")
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def split_list(value) -> list[str]:
+    """Split a list cell (协办单位, 联系点) on 、 ， , ; and newlines."""
+    if value is None:
+        return []
+    return [p.strip() for p in LIST_SPLIT.split(str(value)) if p.strip()]
+
+
+def display(value) -> str:
+    """A cell value as the text a clerk would read (dates as 2026-03-05)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class Change:
+    """One journalled change of one cell (a row of 变更记录)."""
+
+    time: str
+    operation: str
+    sheet: str
+    number: str
+    field: str
+    old: str
+    new: str
+    source: str = ""
+    sha256: str = ""
+    user: str = ""
+
+
+class Row:
+    """One data row of a sheet; values are read and written by header text."""
+
+    def __init__(self, view: SheetView, r: int):
+        self.view = view
+        self.r = r
+
+    def ref(self, header: str) -> str:
+        """The Excel reference of this row's cell under ``header``, e.g. 督查督办台账!J12."""
+        return self.view.ref(header, self.r)
+
+    def raw(self, header: str):
+        """The cell value as openpyxl holds it (None when the column is missing)."""
+        col = self.view.cols.get(header)
+        if col is None:
+            return None
+        return self.view.ws.cell(self.r, col).value
+
+    def text(self, header: str) -> str:
+        """The cell as stripped text."""
+        return display(self.raw(header)).strip()
+
+    def date(self, header: str) -> dt.date | None:
+        """The cell as a date (None when empty); ValueError when not a date."""
+        return parse_date(self.raw(header))
+
+    def int(self, header: str) -> int:
+        """The cell as a whole number, 0 when empty."""
+        v = self.raw(header)
+        if v in (None, ""):
+            return 0
+        return int(float(str(v).strip()))
+
+    def list(self, header: str) -> list[str]:
+        """The cell as a list (、-separated)."""
+        return split_list(self.raw(header))
+
+    @property
+    def number(self) -> str:
+        """The register number of this row (立项编号 etc.)."""
+        idc = self.view.schema.id_column
+        return self.text(idc) if idc else ""
+
+    def set(self, header: str, value, *, context: ChangeContext) -> bool:
+        """Write ``value`` under ``header`` and journal it; returns False when nothing changed."""
+        old = self.raw(header)
+        if _same(old, value):
+            return False
+        col = self.view.require_col(header)
+        write_cell(self.view.ws.cell(self.r, col), value)
+        self.view.ledger.journal(
+            context.change(self.view.name, self.number or f"第{self.r}行", header, display(old), display(value))
+        )
+        return True
+
+
+def _same(old, new) -> bool:
+    """Whether writing ``new`` over ``old`` would change what the clerk sees."""
+    if isinstance(new, dt.date) and not isinstance(new, dt.datetime):
+        try:
+            return parse_date(old) == new
+        except ValueError:
+            return False
+    return display(old) == display(new)
+
+
+def write_cell(cell, value) -> None:
+    """Write a value so text never turns into a formula and dates are real Excel dates."""
+    if isinstance(value, dt.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.value = value
+    elif value is None or value == "":
+        cell.value = None
+    else:
+        text = str(value)
+        cell.value = text
+        cell.data_type = "s"  # '=1+1' stays text, never a formula
+        if text[:1] in "=+-@":
+            cell.quotePrefix = True
+
+
+@dataclass
+class ChangeContext:
+    """Who changes the ledger, with which command, from which source file."""
+
+    operation: str
+    source: str = ""
+    sha256: str = ""
+    user: str = ""
+
+    def change(self, sheet, number, field, old, new) -> Change:
+        """A Change stamped with this context and the current time."""
+        return Change(
+            time=dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+            operation=self.operation,
+            sheet=sheet,
+            number=number,
+            field=field,
+            old=old,
+            new=new,
+            source=self.source,
+            sha256=self.sha256,
+            user=self.user or current_user(),
+        )
+
+
+def current_user() -> str:
+    """The operator's name: DANGWU_USER, else the login name."""
+    name = os.environ.get("DANGWU_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+class SheetView:
+    """A worksheet with its schema and the position of each known header."""
+
+    def __init__(self, ledger: Ledger, schema: S.Sheet, ws):
+        self.ledger = ledger
+        self.schema = schema
+        self.name = schema.name
+        self.ws = ws
+        self.cols: dict[str, int] = {}
+        self.duplicate_headers: list[str] = []
+        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+            h = display(cell.value).strip()
+            if not h:
+                continue
+            if h in self.cols:
+                self.duplicate_headers.append(h)
+            else:
+                self.cols[h] = cell.column
+
+    @property
+    def missing_headers(self) -> list[str]:
+        """Schema headers not found in row 1."""
+        return [h for h in self.schema.headers if h not in self.cols]
+
+    def require_col(self, header: str) -> int:
+        """The column index of ``header``; LedgerError naming the sheet when it is missing."""
+        try:
+            return self.cols[header]
+        except KeyError:
+            raise LedgerError(
+                f"工作表“{self.name}”缺少表头“{header}”。",
+                hint="请在第1行补上该表头（名称须与台账规范一致），或运行 `dangwu check` 查看全部问题。",
+            ) from None
+
+    def ref(self, header: str, r: int) -> str:
+        """Excel reference like 督查督办台账!J12 (column of the header, or the sheet alone)."""
+        col = self.cols.get(header)
+        return f"{self.name}!{get_column_letter(col)}{r}" if col else f"{self.name}!第{r}行"
+
+    def rows(self) -> list[Row]:
+        """Data rows (row 2 on), skipping rows whose known cells are all empty."""
+        out = []
+        cols = list(self.cols.values())
+        if not cols:
+            return out
+        for r in range(2, self.ws.max_row + 1):
+            if any(self.ws.cell(r, c).value not in (None, "") for c in cols):
+                out.append(Row(self, r))
+        return out
+
+    def append(self, values: dict, *, context: ChangeContext) -> Row:
+        """Add a row after the last used one and journal each value."""
+        used = self.rows()
+        row = Row(self, (used[-1].r if used else 1) + 1)
+        for h, v in values.items():
+            row.set(h, v, context=context)
+        return row
+
+
+class Ledger:
+    """The loaded workbook: sheet views by name, pending journal rows, and an atomic save."""
+
+    def __init__(self, path: Path, wb):
+        self.path = Path(path)
+        self.wb = wb
+        self.pending: list[Change] = []
+        self.views: dict[str, SheetView] = {}
+        for sheet in S.ALL_SHEETS:
+            if sheet.name in wb.sheetnames:
+                self.views[sheet.name] = SheetView(self, sheet, wb[sheet.name])
+
+    @classmethod
+    def load(cls, path: Path, *, for_write: bool = False) -> Ledger:
+        """Open the workbook; LedgerError in Chinese when it is missing, locked or not an .xlsx."""
+        path = Path(path)
+        if not path.exists():
+            raise LedgerError(f"找不到台账文件 {path}。", hint="请在工作区目录中运行，或用 -w 指定工作区；新工作区可用 `dangwu init DIR` 创建。")
+        if for_write:
+            refuse_if_open(path)
+        try:
+            wb = openpyxl.load_workbook(path)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise LedgerError(
+                f"台账文件 {path.name} 无法打开：不是有效的 .xlsx 工作簿（{type(exc).__name__}）。",
+                hint="请用 Excel/WPS 另存为 .xlsx，或从 .backup/ 中恢复上一版本。",
+            ) from exc
+        return cls(path, wb)
+
+    def sheet(self, name: str) -> SheetView:
+        """The view of a sheet; LedgerError when the workbook lacks it."""
+        try:
+            return self.views[name]
+        except KeyError:
+            raise LedgerError(
+                f"台账缺少工作表“{name}”。",
+                hint="请按台账规范补上该工作表（可参考 `dangwu init` 新建的台账），再运行 `dangwu check`。",
+            ) from None
+
+    def journal(self, change: Change) -> None:
+        """Queue one row for 变更记录; written by save()."""
+        self.pending.append(change)
+
+    def save(self, *, keep_backups: int = 20) -> Path | None:
+        """Append pending journal rows and write the workbook atomically, keeping a backup."""
+        if self.pending:
+            jv = self.sheet(S.JOURNAL.name)
+            headers = S.JOURNAL.headers
+            fields = ("time", "operation", "sheet", "number", "field", "old", "new", "source", "sha256", "user")
+            r = jv.ws.max_row + 1
+            for ch in self.pending:
+                for h, f in zip(headers, fields):
+                    col = jv.cols.get(h)
+                    if col:
+                        write_cell(jv.ws.cell(r, col), getattr(ch, f))
+                r += 1
+        backup = atomic_write(self.path, self.wb.save, keep_backups=keep_backups)
+        self.pending = []
+        return backup
+
+    def journal_sha256s(self) -> set[str]:
+        """SHA-256 digests of every source file already journalled (for duplicate detection)."""
+        jv = self.views.get(S.JOURNAL.name)
+        if not jv or "来源文件SHA256" not in jv.cols:
+            return set()
+        col = jv.cols["来源文件SHA256"]
+        return {str(v) for (v,) in jv.ws.iter_rows(min_row=2, min_col=col, max_col=col, values_only=True) if v}

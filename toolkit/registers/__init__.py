@@ -1,0 +1,1 @@
+"""The rules of each register: statuses, transitions, numbering, what is due."""
