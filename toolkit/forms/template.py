@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import jinja2
-from docxtpl import DocxTemplate
+from .compat import DocxTemplate
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup

@@ -1,0 +1,681 @@
+"""dangwu benchmarks: each figure printed beside a baseline measured in the same run, on the same machine.
+
+    .venv/bin/python bench/run.py                 # full run (1,000 items / forms)
+    .venv/bin/python bench/run.py --quick         # smoke run (100 items / forms)
+    .venv/bin/python bench/run.py --json out.json # also write the numbers
+    .venv/bin/python bench/run.py --only ingest --profile   # one benchmark, plus cProfile hot spots
+
+Every measured phase runs in its own child process (``run.py --phase NAME --dir DIR``) so that
+import time is excluded from the timing and the child's peak RSS is its own.  Adding a benchmark:
+write the child-side work as a ``@phase`` function and the parent-side set-up/report as a
+``@benchmark`` function returning ``Row``s (see README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import io
+import json
+import os
+import platform
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULT_TAG = "BENCH-RESULT "
+TEMPLATE = ROOT / "templates" / "督查督办" / "督查督办通知单.docx"
+
+# Same units and item shapes as tests/conftest.py (copied, so the benchmark does not depend on the tests).
+UNITS = [
+    {"单位名称": "教务处", "单位简称": "教务", "负责人": "王建国", "联系人": "李敏", "联系电话": "0571-86000001"},
+    {"单位名称": "学生工作处", "单位简称": "学工处", "负责人": "赵红", "联系人": "钱进", "联系电话": "0571-86000002"},
+    {"单位名称": "信息工程学院", "单位简称": "信息学院", "负责人": "孙立", "联系人": "周洁", "联系电话": "0571-86000003"},
+    {"单位名称": "后勤管理处", "单位简称": "后勤处", "负责人": "吴强", "联系人": "郑好", "联系电话": "0571-86000004"},
+]
+ITEMS = [
+    {"交办时间": dt.date(2026, 3, 5), "督办来源": "会议决议", "督查形式": "专项督查", "督办事项": "完善课堂教学质量监控体系",
+     "工作要求": "形成制度文件并报送", "主办单位": "教务处", "协办单位": "信息工程学院", "分管校领导": "张副校长", "办理时限": dt.date(2026, 6, 30)},
+    {"交办时间": dt.date(2026, 4, 1), "督办来源": "上级部署", "督查形式": "定期督查", "督办事项": "学生资助工作自查",
+     "工作要求": "按上级通知要求开展自查", "主办单位": "学工处", "协办单位": "", "分管校领导": "刘副书记", "办理时限": dt.date(2026, 5, 15)},
+    {"交办时间": dt.date(2026, 5, 8), "督办来源": "领导批示", "督查形式": "联合督查", "督办事项": "食堂食品安全专项整治",
+     "工作要求": "每月报送进展", "主办单位": "后勤管理处", "协办单位": "学生工作处、教务处", "分管校领导": "陈副校长", "办理时限": dt.date(2026, 12, 31)},
+]  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class Target:
+    """One pass/fail condition on a row: on its dangwu value or on its ratio to the baseline."""
+
+    on: str  # "value" or "ratio"
+    op: str  # ">=" or "<"
+    limit: float
+
+    def check(self, row: Row) -> bool | None:
+        x = row.dangwu if self.on == "value" else row.ratio
+        if x is None:
+            return None
+        return x >= self.limit if self.op == ">=" else x < self.limit
+
+    def text(self, unit: str) -> str:
+        sym = "≥" if self.op == ">=" else "<"
+        return f"{sym} {self.limit:g}×" if self.on == "ratio" else f"{sym} {self.limit:,g} {unit}"
+
+
+@dataclass
+class Row:
+    """One line of the table. ``ratio`` is dangwu / baseline."""
+
+    measure: str
+    unit: str  # "docs/s", "forms/s", "MB", "ms"
+    dangwu: float | None
+    baseline: float | None = None
+    baseline_label: str = ""
+    targets: list[Target] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.dangwu is None or not self.baseline:
+            return None
+        return self.dangwu / self.baseline
+
+    @property
+    def met(self) -> bool | None:
+        checks = [t.check(self) for t in self.targets]
+        if not checks:
+            return None
+        if any(c is False for c in checks):
+            return False
+        return None if any(c is None for c in checks) else True
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d.update(ratio=self.ratio, met=self.met, targets=[asdict(t) for t in self.targets])
+        return d
+
+
+# ----------------------------------------------------------------------------------------------
+# Registries: parent-side benchmarks and child-side phases
+
+
+@dataclass
+class Benchmark:
+    name: str
+    title: str
+    run: Callable[[Context], list[Row]]
+
+
+BENCHMARKS: list[Benchmark] = []
+PHASES: dict[str, Callable[[argparse.Namespace], dict]] = {}
+
+
+def benchmark(name: str, title: str):
+    """Register a parent-side benchmark: ``fn(ctx) -> list[Row]``. Order of registration is order of running."""
+
+    def deco(fn):
+        BENCHMARKS.append(Benchmark(name, title, fn))
+        return fn
+
+    return deco
+
+
+def phase(name: str):
+    """Register child-side work: ``fn(args) -> dict`` run by ``run.py --phase NAME --dir DIR``."""
+
+    def deco(fn):
+        PHASES[name] = fn
+        return fn
+
+    return deco
+
+
+@dataclass
+class Context:
+    """What every benchmark gets: sizes, repeat policy, a scratch folder and a memo of shared set-ups."""
+
+    items: int
+    forms: int
+    repeat: int
+    budget: float  # stop repeating once a measurement has used this many seconds
+    tmp: Path
+    profile: bool
+    details: dict = field(default_factory=dict)
+    profiles: dict = field(default_factory=dict)
+    _memo: dict = field(default_factory=dict)
+    _seq: int = 0
+
+    def memo(self, key: str, make: Callable[[], object]):
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def fresh_dir(self, stem: str) -> Path:
+        self._seq += 1
+        return self.tmp / f"{stem}-{self._seq}"
+
+    def repeat_runs(self, run: Callable[[], dict], *, key: str = "seconds") -> list[dict]:
+        """Call ``run`` up to ``repeat`` times (at least once, fewer if it is slow); results, best first."""
+        results, spent = [], 0.0
+        while len(results) < self.repeat and (not results or spent < self.budget):
+            t0 = time.perf_counter()
+            results.append(run())
+            spent += time.perf_counter() - t0
+        return sorted(results, key=lambda r: r[key])
+
+
+def run_phase(name: str, directory: Path, *, profile_to: Path | None = None, **options) -> dict:
+    """Run one phase in a child process and return the dict it reports (plus its peak RSS in MB)."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", name, "--dir", str(directory)]
+    for k, v in options.items():
+        cmd += [f"--{k.replace('_', '-')}", str(v)]
+    if profile_to:
+        cmd += ["--profile-to", str(profile_to)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(RESULT_TAG)]
+    if proc.returncode != 0 or not lines:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise RuntimeError(f"benchmark phase {name!r} failed (exit {proc.returncode})")
+    return json.loads(lines[-1][len(RESULT_TAG) :])
+
+
+def child_main(args: argparse.Namespace) -> None:
+    """Entry point of a child process: run the phase, report its figures and its own peak RSS."""
+    fn = PHASES[args.phase]
+    if args.profile_to:
+        prof = cProfile.Profile()
+        result = prof.runcall(fn, args)
+        prof.dump_stats(args.profile_to)
+    else:
+        result = fn(args)
+    result.setdefault("maxrss_mb", maxrss_mb())
+    print(RESULT_TAG + json.dumps(result, ensure_ascii=False), flush=True)
+
+
+def maxrss_mb(who=resource.RUSAGE_SELF) -> float:
+    """Peak resident set size in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    rss = resource.getrusage(who).ru_maxrss
+    return rss / (1 << 20) if sys.platform == "darwin" else rss / 1024
+
+
+# ----------------------------------------------------------------------------------------------
+# Shared set-up (parent side, untimed)
+
+
+def item_rows(n: int) -> list[dict]:
+    """``n`` supervision items cycling the three conftest shapes (1, 2 and 3 recipients: 2 notices per item on average)."""
+    return [dict(ITEMS[i % 3], 督办事项=f"{ITEMS[i % 3]['督办事项']}（第{i + 1}项）") for i in range(n)]
+
+
+def append_rows(ledger_path: Path, sheet: str, rows: list[dict]) -> None:
+    """Append rows by header with openpyxl, as a clerk typing in Excel would (same as tests/conftest.add_rows)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(ledger_path)
+    ws = wb[sheet]
+    headers = [c.value for c in ws[1]]
+    last = max((r for r in range(2, ws.max_row + 1) if any(ws.cell(r, c).value is not None for c in range(1, len(headers) + 1))), default=1)
+    for i, values in enumerate(rows, start=last + 1):
+        for h, v in values.items():
+            ws.cell(i, headers.index(h) + 1, v)
+    wb.save(ledger_path)
+
+
+def fresh_workspace(ctx: Context) -> Path:
+    """A workspace (toolkit.init_workspace) with the conftest units and ``ctx.items`` unnumbered items."""
+
+    def make():
+        import toolkit
+        from toolkit.ledger import schema as S
+
+        root = ctx.tmp / "pristine-fresh"
+        ws = toolkit.init_workspace(root, units=UNITS)
+        append_rows(ws.ledger_path, S.SUPERVISION.name, item_rows(ctx.items))
+        return root
+
+    return ctx.memo("fresh", make)
+
+
+def generated_workspace(ctx: Context) -> Path:
+    """The fresh workspace after ``generate notice`` (run in-process, untimed)."""
+
+    def make():
+        import toolkit
+
+        root = ctx.tmp / "pristine-generated"
+        shutil.copytree(fresh_workspace(ctx), root)
+        toolkit.generate(toolkit.Workspace(root), "notice")
+        return root
+
+    return ctx.memo("generated", make)
+
+
+def _fill_one(job: tuple[str, str, dict]) -> str:
+    from toolkit.forms.fill import fill_form
+
+    src, dst, answers = job
+    fill_form(Path(src), Path(dst), answers)
+    return dst
+
+
+def returned_workspace(ctx: Context) -> Path:
+    """The generated workspace with ``ctx.forms`` notices filled in (fill_form, in parallel) and put in inbox/."""
+
+    def make():
+        root = ctx.tmp / "pristine-returned"
+        shutil.copytree(generated_workspace(ctx), root)
+        notices = sorted((root / "outbox" / "督查督办通知单").glob("*.docx"))
+        if len(notices) < ctx.forms:
+            raise RuntimeError(f"only {len(notices)} notices generated, {ctx.forms} forms wanted")
+        done = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+        jobs = []
+        for i, src in enumerate(notices[: ctx.forms]):
+            finished = i % 2 == 0
+            answers = {
+                "办理情况": f"已按要求完成第{i + 1}项工作。\n已形成书面材料并报送。" if finished else "正在推进，预计按期完成。",
+                "办理状态": "☑已办结 □办理中" if finished else "□已办结 ☑办理中",
+                "完成日期": done if finished else "",
+                "承办人": "李敏",
+                "联系电话": "0571-86000001",
+                "单位负责人": "王建国",
+            }
+            jobs.append((str(src), str(root / "inbox" / src.name), answers))
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            list(pool.map(_fill_one, jobs, chunksize=16))
+        return root
+
+    return ctx.memo("returned", make)
+
+
+# ----------------------------------------------------------------------------------------------
+# Child-side phases
+
+
+@phase("generate")
+def phase_generate(args) -> dict:
+    """toolkit.generate(ws, "notice"), with write_document calls timed; then write-only loops on the same arguments."""
+    import importlib
+
+    import toolkit
+
+    gen_mod = importlib.import_module("toolkit.generate")  # toolkit.generate is the function; we need the module
+    original = gen_mod.write_document
+    calls: list[tuple] = []
+    spent = [0.0]
+
+    def timed_write(*a, **kw):
+        t0 = time.perf_counter()
+        original(*a, **kw)
+        spent[0] += time.perf_counter() - t0
+        calls.append(a)
+
+    gen_mod.write_document = timed_write
+    ws = toolkit.Workspace(args.dir)
+    t0 = time.perf_counter()
+    result = toolkit.generate(ws, "notice")
+    seconds = time.perf_counter() - t0
+    gen_mod.write_document = original
+    rss = maxrss_mb()  # peak of the generate run itself, before the extra loops below
+    out = {"seconds": seconds, "documents": len(result.documents), "write_seconds": spent[0], "maxrss_mb": rss}
+    if args.profile_to:
+        return out
+
+    # Document writing alone: a CompiledTemplate and write_document on the captured arguments, best of 3.
+    from toolkit.forms.kinds import KINDS
+
+    t0 = time.perf_counter()
+    template = gen_mod.compile_kind(ws, KINDS["notice"])
+    out["compile_seconds"] = time.perf_counter() - t0
+    scratch = Path(args.dir) / "write-only"
+    best = None
+    for _ in range(3):
+        shutil.rmtree(scratch, ignore_errors=True)
+        t0 = time.perf_counter()
+        for _tpl, path, values, kind, ident, author in calls:
+            original(template, scratch / path.name, values, kind, ident, author)
+        took = time.perf_counter() - t0
+        best = took if best is None else min(best, took)
+    out["write_only_seconds"] = best
+    # Contexts for the naive baseline, exactly what dangwu rendered (识别码 included).
+    n = int(args.n or 100)
+    contexts = [{k: str(v) for k, v in c[2].items()} for c in calls[:n]]
+    (Path(args.dir) / "contexts.json").write_text(json.dumps(contexts, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+@phase("naive-generate")
+def phase_naive_generate(args) -> dict:
+    """Baseline: per document DocxTemplate(path), render(context, autoescape=True), save."""
+    from docxtpl import DocxTemplate
+
+    contexts = json.loads((Path(args.dir) / "contexts.json").read_text(encoding="utf-8"))
+    out = Path(args.dir) / "naive"
+    out.mkdir(exist_ok=True)
+    t0 = time.perf_counter()
+    for i, context in enumerate(contexts):
+        tpl = DocxTemplate(str(TEMPLATE))
+        tpl.render(context, autoescape=True)
+        tpl.save(str(out / f"{i:05d}.docx"))
+    return {"seconds": time.perf_counter() - t0, "documents": len(contexts)}
+
+
+@phase("ingest")
+def phase_ingest(args) -> dict:
+    """toolkit.ingest(ws) on the filled forms in inbox/."""
+    import collections
+
+    import toolkit
+
+    ws = toolkit.Workspace(args.dir)
+    files = sum(1 for p in ws.inbox.iterdir() if p.suffix == ".docx")
+    t0 = time.perf_counter()
+    outcomes = toolkit.ingest(ws)
+    seconds = time.perf_counter() - t0
+    results = collections.Counter(o.result for o in outcomes)
+    sample = next((o.message for o in outcomes if o.result in ("退回", "重复")), "")
+    return {"seconds": seconds, "forms": files, "results": dict(results), "rejected_example": sample}
+
+
+@phase("naive-read")
+def phase_naive_read(args) -> dict:
+    """Baseline: python-docx Document(path) and every table cell's text, for each file."""
+    import docx
+
+    files = sorted(Path(args.dir).glob("*.docx"))
+    t0 = time.perf_counter()
+    chars = 0
+    for p in files:
+        document = docx.Document(str(p))
+        for table in document.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    chars += len(cell.text)
+    return {"seconds": time.perf_counter() - t0, "forms": len(files), "chars": chars}
+
+
+# ----------------------------------------------------------------------------------------------
+# Benchmarks (parent side)
+
+
+def profiled(ctx: Context, name: str, directory: Path, **options) -> None:
+    """With --profile: one extra run of the phase under cProfile (not used for the figures)."""
+    if not ctx.profile:
+        return
+    stats = ctx.tmp / f"{name}.prof"
+    run_phase(name, directory, profile_to=stats, **options)
+    ctx.profiles[name] = stats
+
+
+@benchmark("generate", "生成督查督办通知单 / notice generation")
+def bench_generate(ctx: Context) -> list[Row]:
+    fresh = fresh_workspace(ctx)
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = ctx.fresh_dir("generate")
+        shutil.copytree(fresh, d)
+        r = run_phase("generate", d, n=ctx.naive_docs)
+        rss.append(r["maxrss_mb"])
+        r["dir"] = str(d)
+        return r
+
+    runs = ctx.repeat_runs(one_run)
+    best = runs[0]
+    docs = best["documents"]
+    best_write = min(r["write_seconds"] for r in runs)
+    write_only = min(r["write_only_seconds"] for r in runs)
+
+    naive_dir = Path(best["dir"])
+    naive_runs = ctx.repeat_runs(lambda: run_phase("naive-generate", naive_dir))
+    naive = naive_runs[0]
+    naive_rate = naive["documents"] / naive["seconds"]
+    ctx.details["generate"] = {"items": ctx.items, "runs": runs, "naive_runs": naive_runs}
+    for r in runs[1:]:
+        shutil.rmtree(r["dir"], ignore_errors=True)
+    profiled(ctx, "generate", _copy(fresh, ctx.fresh_dir("generate-profile")))
+
+    label = f"naive docxtpl ×{naive['documents']}"
+    rate_targets = [Target("value", ">=", 1000), Target("ratio", ">=", 15)]
+    return [
+        Row(
+            f"生成 generate：{ctx.items:,} 项 → {docs:,} 份（端到端）",
+            "docs/s",
+            docs / best["seconds"],
+            naive_rate,
+            label,
+            rate_targets,
+            note=f"best {best['seconds']:.2f}s of {len(runs)}; write_document {best_write / best['seconds']:.0%} of it",
+        ),
+        Row(
+            "  其中仅写文档 write_document only",
+            "docs/s",
+            docs / write_only,
+            naive_rate,
+            label,
+            rate_targets,
+            note=f"CompiledTemplate + write_document, {docs:,} docs in {write_only:.2f}s (compile {best['compile_seconds'] * 1000:.0f} ms)",
+        ),
+        Row(
+            "  生成峰值内存 generate max RSS",
+            "MB",
+            max(rss),
+            naive.get("maxrss_mb"),
+            "naive docxtpl process",
+            [Target("value", "<", 300)],
+            note=f"max over {len(rss)} runs",
+        ),
+    ]
+
+
+@benchmark("ingest", "回收表单 / ingest returned forms")
+def bench_ingest(ctx: Context) -> list[Row]:
+    returned = returned_workspace(ctx)
+    inbox = returned / "inbox"
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = _copy(returned, ctx.fresh_dir("ingest"))
+        r = run_phase("ingest", d)
+        shutil.rmtree(d, ignore_errors=True)
+        rss.append(r["maxrss_mb"])
+        return r
+
+    runs = ctx.repeat_runs(one_run)
+    best = runs[0]
+    naive_runs = ctx.repeat_runs(lambda: run_phase("naive-read", inbox))
+    naive = naive_runs[0]
+    ctx.details["ingest"] = {"forms": ctx.forms, "runs": runs, "naive_runs": naive_runs}
+    profiled(ctx, "ingest", _copy(returned, ctx.fresh_dir("ingest-profile")))
+
+    forms = best["forms"]
+    applied = best["results"].get("已更新", 0) + best["results"].get("无变化", 0)
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}"
+    if applied != forms:
+        note += f" — NOT ALL APPLIED, e.g. {best['rejected_example'][:80]}"
+    label = f"naive python-docx ×{naive['forms']}"
+    return [
+        Row(
+            f"回收 ingest：{forms:,} 份表单",
+            "forms/s",
+            forms / best["seconds"],
+            naive["forms"] / naive["seconds"],
+            label,
+            [Target("value", ">=", 500)],
+            note=note,
+        ),
+        Row(
+            "  回收峰值内存 ingest max RSS",
+            "MB",
+            max(rss),
+            naive.get("maxrss_mb"),
+            "naive python-docx process",
+            [Target("value", "<", 300)],
+            note=f"max over {len(rss)} runs",
+        ),
+    ]
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+# ----------------------------------------------------------------------------------------------
+# Output
+
+
+def width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def pad(s: str, w: int, right: bool = False) -> str:
+    fill = " " * max(w - width(s), 0)
+    return fill + s if right else s + fill
+
+
+def fmt(x: float | None, unit: str) -> str:
+    if x is None:
+        return "—"
+    if unit == "MB":
+        return f"{x:,.0f} MB"
+    return f"{x:,.0f} {unit}" if x >= 100 else f"{x:,.1f} {unit}"
+
+
+def table(rows: list[Row]) -> str:
+    head = ["measure", "dangwu", "baseline", "ratio", "target", "met?"]
+    body = []
+    for r in rows:
+        met = {True: "yes", False: "NO", None: "—"}[r.met]
+        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
+        body.append([r.measure, fmt(r.dangwu, r.unit), fmt(r.baseline, r.unit), ratio, ", ".join(t.text(r.unit) for t in r.targets), met])
+    widths = [max(width(line[i]) for line in [head, *body]) for i in range(len(head))]
+    right = {1, 2, 3}
+    lines = [" | ".join(pad(h, widths[i], i in right) for i, h in enumerate(head)), "-+-".join("-" * w for w in widths)]
+    lines += [" | ".join(pad(c, widths[i], i in right) for i, c in enumerate(line)) for line in body]
+    return "\n".join(lines)
+
+
+def print_profile(name: str, path: Path, top: int = 25) -> None:
+    buf = io.StringIO()
+    stats = pstats.Stats(str(path), stream=buf).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    print(f"\n==== cProfile: {name} (profiled run, not the timed one) ====")
+    print("\n".join(ln for ln in buf.getvalue().splitlines() if ln.strip()))
+
+
+def machine() -> dict:
+    import toolkit
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "toolkit": getattr(toolkit, "__version__", "?"),
+        "time": dt.datetime.now().isoformat(timespec="seconds"),
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="smoke run: 100 items / forms, 20 naive documents")
+    p.add_argument("--items", type=int, help="supervision items to generate for (default 1000, quick 100)")
+    p.add_argument("--forms", type=int, help="returned forms to ingest (default 1000, quick 100)")
+    p.add_argument("--naive-docs", type=int, help="documents for the naive docxtpl loop (default 100, quick 20)")
+    p.add_argument("--repeat", type=int, default=3, help="repeat each measurement up to N times, keep the best (default 3)")
+    p.add_argument("--budget", type=float, default=30.0, help="stop repeating a measurement after this many seconds (default 30)")
+    p.add_argument("--only", help=f"comma-separated benchmarks: {', '.join(b.name for b in BENCHMARKS)}")
+    p.add_argument("--json", metavar="PATH", help="write the figures as JSON")
+    p.add_argument("--profile", action="store_true", help="also run each dangwu phase once under cProfile and print hot spots")
+    p.add_argument("--keep", action="store_true", help="keep the temporary workspaces (path printed)")
+    # child-process arguments (internal)
+    p.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    p.add_argument("--dir", help=argparse.SUPPRESS)
+    p.add_argument("--n", help=argparse.SUPPRESS)
+    p.add_argument("--profile-to", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.phase:
+        child_main(args)
+        return 0
+
+    selected = BENCHMARKS
+    if args.only:
+        names = [s.strip() for s in args.only.split(",") if s.strip()]
+        unknown = [n for n in names if n not in {b.name for b in BENCHMARKS}]
+        if unknown:
+            p.error(f"unknown benchmark(s): {', '.join(unknown)}")
+        selected = [b for b in BENCHMARKS if b.name in names]
+
+    small = args.quick
+    tmp = Path(tempfile.mkdtemp(prefix="dangwu-bench-"))
+    ctx = Context(
+        items=args.items or (100 if small else 1000),
+        forms=args.forms or (100 if small else 1000),
+        repeat=max(args.repeat, 1),
+        budget=args.budget,
+        tmp=tmp,
+        profile=args.profile,
+    )
+    ctx.naive_docs = args.naive_docs or (20 if small else 100)
+    info = machine()
+    print(f"dangwu bench — {'quick' if small else 'full'} run; Python {info['python']}, {info['cpus']} CPUs, {info['platform']}")
+    print(f"items {ctx.items:,}, forms {ctx.forms:,}, naive docxtpl documents {ctx.naive_docs}, best of ≤{ctx.repeat}")
+    rows: list[Row] = []
+    failed = []
+    try:
+        for b in selected:
+            t0 = time.perf_counter()
+            print(f"… {b.name}: {b.title}", flush=True)
+            try:
+                rows += b.run(ctx)
+            except Exception as exc:  # one broken benchmark must not hide the others
+                failed.append(b.name)
+                print(f"   FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"  ({time.perf_counter() - t0:.1f}s incl. set-up)", flush=True)
+        print()
+        print(table(rows))
+        notes = [(r.measure.strip(), r.note) for r in rows if r.note]
+        if notes:
+            print()
+            for measure, note in notes:
+                print(f"  · {measure}: {note}")
+        for name, path in ctx.profiles.items():
+            print_profile(name, path)
+        if args.json:
+            data = {"machine": info, "quick": small, "items": ctx.items, "forms": ctx.forms, "naive_docs": ctx.naive_docs,
+                    "rows": [r.as_dict() for r in rows], "failed": failed, "details": ctx.details}  # fmt: skip
+            Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+            print(f"\nJSON written to {args.json}")
+    finally:
+        if args.keep:
+            print(f"temporary workspaces kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    missed = [r.measure.strip() for r in rows if r.met is False]
+    if missed:
+        print(f"\n{len(missed)} target(s) missed" + ("" if args.profile else " — rerun with --profile for cProfile hot spots"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
