@@ -1,4 +1,5 @@
 """Build the default 督查督办通知单 Word template (docxtpl/Jinja tags) with python-docx."""
+
 import datetime
 import io
 import tempfile
@@ -19,17 +20,52 @@ from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "templates" / "督查督办" / "督查督办通知单.docx"
-TAGS = ["发文机关", "文号", "识别码", "立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位",
-        "督办事项", "工作要求", "办理时限", "分管校领导", "送达单位", "承办角色", "督查联系", "落款单位", "落款日期"]
+TAGS = [
+    "发文机关",
+    "文号",
+    "识别码",
+    "立项编号",
+    "交办时间",
+    "督办来源",
+    "督查形式",
+    "主办单位",
+    "协办单位",
+    "督办事项",
+    "工作要求",
+    "办理时限",
+    "分管校领导",
+    "送达单位",
+    "承办角色",
+    "督查联系",
+    "落款单位",
+    "落款日期",
+]
 FANGSONG, HEITI, XBS, LATIN = "仿宋_GB2312", "黑体", "方正小标宋简体", "Times New Roman"
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 FIXED = datetime.datetime(2026, 1, 1, 0, 0, 0)
 LABEL_W, VALUE_W, WIDE_W = Mm(28), Mm(50), Mm(128)
-LABELS = [["立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位", "办理时限", "分管校领导",
-           "督办事项", "工作要求"], ["办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人"]]
+LABELS = [
+    ["立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位", "办理时限", "分管校领导", "督办事项", "工作要求"],
+    ["办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人"],
+]
 # Child order of w:tblPr required by the OOXML schema.
-TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-               "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"]
+TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+]
 
 
 def tag(name):
@@ -179,14 +215,20 @@ def build(path):
         set_cell_font(row.cells[1], tag(a))
         set_cell_font(row.cells[2], b, label=True)
         set_cell_font(row.cells[3], tag(b))
-    for row, name in zip(t1.rows[len(pairs):], wide):
+    for row, name in zip(t1.rows[len(pairs) :], wide):
         set_cell_font(row.cells[0], name, label=True)
         set_cell_font(merge(row, 1, 3), tag(name))
 
     head = add_line(doc, "承办单位反馈（请在右侧空白格内填写，勿改动上方内容）", HEITI, 14, line_pt=22)
     head.paragraph_format.keep_with_next = True
-    feedback = [("办理情况", ""), ("办理状态", "□已办结\u3000\u3000□办理中"), ("完成日期", ""),
-                ("承办人", ""), ("联系电话", ""), ("单位负责人", "")]
+    feedback = [
+        ("办理情况", ""),
+        ("办理状态", "□已办结\u3000\u3000□办理中"),
+        ("完成日期", ""),
+        ("承办人", ""),
+        ("联系电话", ""),
+        ("单位负责人", ""),
+    ]
     t2 = doc.add_table(rows=len(feedback), cols=2)
     format_table(t2, [LABEL_W, WIDE_W])
     for row, (label, value) in zip(t2.rows, feedback):

@@ -85,7 +85,19 @@ def test_generate_and_ingest_refuse_an_invalid_ledger(ws):
 
 
 def test_short_unit_names_are_accepted(ws):
-    add_rows(ws.ledger_path, S.SUPERVISION.name, [{"交办时间": dt.date(2026, 6, 1), "督办事项": "简称测试", "主办单位": "信息学院", "协办单位": "后勤处，教务", "办理时限": "2026年7月1日"}])
+    add_rows(
+        ws.ledger_path,
+        S.SUPERVISION.name,
+        [
+            {
+                "交办时间": dt.date(2026, 6, 1),
+                "督办事项": "简称测试",
+                "主办单位": "信息学院",
+                "协办单位": "后勤处，教务",
+                "办理时限": "2026年7月1日",
+            }
+        ],
+    )
     assert not [p for p in check(ws) if p.level == "error"]
 
 

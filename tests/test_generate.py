@@ -30,14 +30,16 @@ def cells_of(path) -> dict[str, str]:
 def test_one_notice_per_main_and_co_unit(ws):
     result = generate(ws, "notice")
     names = sorted(p.name for p in (ws.outbox / "督查督办通知单").glob("*.docx"))
-    assert names == sorted([
-        "DB-2026-001_主办_教务处_督查督办通知单.docx",
-        "DB-2026-001_协办_信息工程学院_督查督办通知单.docx",
-        "DB-2026-002_主办_学生工作处_督查督办通知单.docx",
-        "DB-2026-003_主办_后勤管理处_督查督办通知单.docx",
-        "DB-2026-003_协办_学生工作处_督查督办通知单.docx",
-        "DB-2026-003_协办_教务处_督查督办通知单.docx",
-    ])
+    assert names == sorted(
+        [
+            "DB-2026-001_主办_教务处_督查督办通知单.docx",
+            "DB-2026-001_协办_信息工程学院_督查督办通知单.docx",
+            "DB-2026-002_主办_学生工作处_督查督办通知单.docx",
+            "DB-2026-003_主办_后勤管理处_督查督办通知单.docx",
+            "DB-2026-003_协办_学生工作处_督查督办通知单.docx",
+            "DB-2026-003_协办_教务处_督查督办通知单.docx",
+        ]
+    )
     assert len(result.documents) == 6 and result.numbered == ["DB-2026-001", "DB-2026-002", "DB-2026-003"]
 
 
@@ -82,12 +84,22 @@ def test_fingerprint_changes_with_prefilled_content(ws):
 
 
 def test_special_characters_and_line_breaks_render(ws):
-    add_rows(ws.ledger_path, S.SUPERVISION.name, [{
-        "交办时间": "2026.6.1", "督办事项": "R&D <实验室> \"安全\"\n第二行", "工作要求": "一、自查\n二、整改", "主办单位": "教务", "办理时限": "2026年7月1日",
-    }])
+    add_rows(
+        ws.ledger_path,
+        S.SUPERVISION.name,
+        [
+            {
+                "交办时间": "2026.6.1",
+                "督办事项": 'R&D <实验室> "安全"\n第二行',
+                "工作要求": "一、自查\n二、整改",
+                "主办单位": "教务",
+                "办理时限": "2026年7月1日",
+            }
+        ],
+    )
     generate(ws, "notice")
     cells = cells_of(notice_path(ws, "DB-2026-004"))
-    assert cells["督办事项"] == "R&D <实验室> \"安全\"\n第二行"
+    assert cells["督办事项"] == 'R&D <实验室> "安全"\n第二行'
     assert cells["工作要求"] == "一、自查\n二、整改"
 
 

@@ -19,7 +19,13 @@ from toolkit.ledger import schema as S
 
 from .conftest import digest, journal_rows, notice_path, set_cell, sup_rows
 
-DONE = {"办理情况": "已制定《课堂教学质量监控办法》。\n已报送分管校领导。", "办理状态": "☑已办结　　□办理中", "完成日期": "2026年3月20日", "承办人": "李敏", "联系电话": "0571-86000001"}
+DONE = {
+    "办理情况": "已制定《课堂教学质量监控办法》。\n已报送分管校领导。",
+    "办理状态": "☑已办结　　□办理中",
+    "完成日期": "2026年6月1日",
+    "承办人": "李敏",
+    "联系电话": "0571-86000001",
+}
 
 
 def returned(ws, number, answers, name, role="主办"):
@@ -39,7 +45,7 @@ def test_completed_form_updates_the_ledger(notified):
     row = sup_rows(notified)["DB-2026-001"]
     assert row["状态"] == "待审核"
     assert row["办理情况"] == "已制定《课堂教学质量监控办法》。\n已报送分管校领导。"
-    assert row["完成日期"].date().isoformat() == "2026-03-20"
+    assert row["完成日期"].date().isoformat() == "2026-06-01"
     assert row["承办人"] == "李敏" and row["联系电话"] == "0571-86000001"
     assert row["最近反馈日期"] is not None
     assert (notified.processed / "教务处反馈.docx").exists() and not (notified.inbox / "教务处反馈.docx").exists()
@@ -51,8 +57,17 @@ def test_completed_form_updates_the_ledger(notified):
 
 @pytest.mark.parametrize(
     "status_cell, expected",
-    [("☑已办结　　□办理中", "待审核"), ("■已办结 □办理中", "待审核"), ("√已办结 □办理中", "待审核"), ("✓ 已办结", "待审核"),
-     ("已办结", "待审核"), ("□已办结　　☑办理中", "办理中"), ("办理中", "办理中"), ("□已办结 √办理中", "办理中"), ("☒办理中", "办理中")],
+    [
+        ("☑已办结　　□办理中", "待审核"),
+        ("■已办结 □办理中", "待审核"),
+        ("√已办结 □办理中", "待审核"),
+        ("✓ 已办结", "待审核"),
+        ("已办结", "待审核"),
+        ("□已办结　　☑办理中", "办理中"),
+        ("办理中", "办理中"),
+        ("□已办结 √办理中", "办理中"),
+        ("☒办理中", "办理中"),
+    ],
 )
 def test_every_usual_way_of_ticking(notified, status_cell, expected):
     returned(notified, "DB-2026-002", {**DONE, "办理状态": status_cell}, "a.docx")
@@ -62,9 +77,9 @@ def test_every_usual_way_of_ticking(notified, status_cell, expected):
 
 @pytest.mark.parametrize("typed", ["2026年3月5日", "2026.3.5", "2026-03-05", "2026/3/5", "２０２６年３月５日"])
 def test_dates_as_units_type_them(notified, typed):
-    returned(notified, "DB-2026-002", {**DONE, "完成日期": typed}, "a.docx")
+    returned(notified, "DB-2026-001", {**DONE, "完成日期": typed}, "a.docx")
     assert only(ingest(notified)).result == "已更新"
-    assert sup_rows(notified)["DB-2026-002"]["完成日期"].date().isoformat() == "2026-03-05"
+    assert sup_rows(notified)["DB-2026-001"]["完成日期"].date().isoformat() == "2026-03-05"
 
 
 def test_line_breaks_inside_a_paragraph_are_kept(notified):
@@ -97,8 +112,19 @@ def test_form_resaved_by_libreoffice_is_read(notified, soffice, tmp_path):
     shutil.move(filled, staging / "填写后.docx")
     outdir = tmp_path / "out"
     subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "docx", "--outdir", str(outdir), str(staging / "填写后.docx")],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(outdir),
+            str(staging / "填写后.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     resaved = outdir / "填写后.docx"
     assert resaved.exists() and digest(resaved) != digest(staging / "填写后.docx")
@@ -119,7 +145,7 @@ def test_co_unit_copy_is_registered_without_changing_status(notified):
 
 
 def test_values_that_look_like_formulas_stay_text(notified):
-    returned(notified, "DB-2026-002", {**DONE, "承办人": "=HYPERLINK(\"http://evil\")", "办理情况": "+1 完成", "联系电话": "@123"}, "f.docx")
+    returned(notified, "DB-2026-002", {**DONE, "承办人": '=HYPERLINK("http://evil")', "办理情况": "+1 完成", "联系电话": "@123"}, "f.docx")
     assert only(ingest(notified)).result == "已更新"
     import openpyxl
 
@@ -128,7 +154,7 @@ def test_values_that_look_like_formulas_stay_text(notified):
     for h in ("承办人", "办理情况", "联系电话"):
         cell = sheet.cell(3, headers.index(h) + 1)
         assert cell.data_type == "s", h
-    assert sup_rows(notified)["DB-2026-002"]["承办人"] == "=HYPERLINK(\"http://evil\")"
+    assert sup_rows(notified)["DB-2026-002"]["承办人"] == '=HYPERLINK("http://evil")'
 
 
 def test_same_file_twice_changes_nothing_and_says_so(notified):
@@ -210,7 +236,11 @@ REJECTIONS = [
     ("unknown item", _unknown_item, "没有立项编号为 DB-2026-999"),
     ("another unit", _other_unit, "台账中 DB-2026-002 的承办单位是：学生工作处"),
     ("identities disagree", _mixed_identity, "识别码前后不一致"),
-    ("deadline edited", lambda ws: returned(ws, "DB-2026-002", {**DONE, "办理时限": "2026年12月31日"}, "e.docx"), "办理时限（表单为“2026年12月31日”，台账为“2026年5月15日”）"),
+    (
+        "deadline edited",
+        lambda ws: returned(ws, "DB-2026-002", {**DONE, "办理时限": "2026年12月31日"}, "e.docx"),
+        "办理时限（表单为“2026年12月31日”，台账为“2026年5月15日”）",
+    ),
     ("task edited", lambda ws: returned(ws, "DB-2026-002", {**DONE, "督办事项": "不用自查了"}, "t.docx"), "预填的内容被改动：督办事项"),
     ("done without text", lambda ws: returned(ws, "DB-2026-002", {**DONE, "办理情况": ""}, "d.docx"), "“办理情况”为空"),
     ("done without date", lambda ws: returned(ws, "DB-2026-002", {**DONE, "完成日期": ""}, "d.docx"), "“完成日期”为空"),
@@ -219,6 +249,8 @@ REJECTIONS = [
     ("both ticked", lambda ws: returned(ws, "DB-2026-002", {**DONE, "办理状态": "☑已办结 ☑办理中"}, "d.docx"), "同时勾选"),
     ("nothing ticked", lambda ws: returned(ws, "DB-2026-002", {**DONE, "办理状态": "□已办结 □办理中"}, "d.docx"), "未勾选"),
     ("item closed", _closed_item, "已办结"),
+    ("done before assigned", lambda ws: returned(ws, "DB-2026-002", {**DONE, "完成日期": "2026年1月2日"}, "d.docx"), "早于交办时间"),
+    ("a stray text file", _write("说明.txt", "请查收".encode()), "不支持的文件类型"),
 ]
 
 
@@ -234,6 +266,8 @@ def test_rejections_leave_the_ledger_byte_identical(notified, case, make, reason
     assert (notified.rejected / name).exists() and not (notified.inbox / name).exists()
     why = (notified.rejected / f"{name}.原因.txt").read_text(encoding="utf-8")
     assert name in why and reason in why and "台账未" in why
+    if out.number:  # once the identity was read, the clerk is told which item and unit
+        assert f"事项：{out.number}" in why
 
 
 def test_stale_form_after_a_ledger_change_is_refused(notified):
@@ -269,3 +303,23 @@ def test_files_outside_the_inbox_are_copied_not_moved(notified, tmp_path):
     src = fill_form(notice_path(notified, "DB-2026-001"), tmp_path / "desk" / "f.docx", DONE)
     out = only(ingest(notified, [src]))
     assert out.result == "已更新" and src.exists() and (notified.processed / "f.docx").exists()
+
+
+def test_in_progress_with_a_date_does_not_set_the_completion_date(notified):
+    returned(notified, "DB-2026-002", {**DONE, "办理状态": "办理中"}, "p.docx")
+    assert only(ingest(notified)).result == "已更新"
+    row = sup_rows(notified)["DB-2026-002"]
+    assert row["状态"] == "办理中" and row["完成日期"] is None
+
+
+def test_rejected_outcome_names_item_and_unit(notified):
+    returned(notified, "DB-2026-002", {**DONE, "完成日期": "下周一"}, "x.docx")
+    out = only(ingest(notified))
+    assert (out.result, out.number, out.unit) == ("退回", "DB-2026-002", "学生工作处")
+
+
+def test_written_files_are_not_private(notified):
+    import stat
+
+    for path in [notified.ledger_path, notice_path(notified, "DB-2026-001")]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o044, path

@@ -102,7 +102,7 @@ def test_clerk_formatting_extra_columns_and_sheets_survive(ws):
 def test_text_that_looks_like_a_formula_stays_text(ws):
     ledger = Ledger.load(ws.ledger_path, for_write=True)
     row = ledger.sheet(S.SUPERVISION.name).rows()[0]
-    row.set("备注", "=HYPERLINK(\"http://x\",\"点我\")", context=ChangeContext("test"))
+    row.set("备注", '=HYPERLINK("http://x","点我")', context=ChangeContext("test"))
     row.set("承办人", "+86 138", context=ChangeContext("test"))
     ledger.save()
     wb = openpyxl.load_workbook(ws.ledger_path)

@@ -15,8 +15,11 @@ from .conftest import digest, notice_path, set_cell
 
 
 def test_counts_follow_the_workflow(notified):
-    fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "a.docx",
-              {"办理情况": "完成", "办理状态": "☑已办结", "完成日期": "2026-04-01"})
+    fill_form(
+        notice_path(notified, "DB-2026-001"),
+        notified.inbox / "a.docx",
+        {"办理情况": "完成", "办理状态": "☑已办结", "完成日期": "2026-04-01"},
+    )
     ingest(notified)
     set_cell(notified.ledger_path, S.SUPERVISION.name, "DB-2026-003", "状态", "已办结")
     st = status(notified)
@@ -35,3 +38,12 @@ def test_cli_status_json_and_text_do_not_write(notified):
     text = CliRunner().invoke(main, ["status", "-w", str(notified.root)])
     assert "督查督办事项共 3 项" in text.output and "DB-2026-002" in text.output
     assert digest(notified.ledger_path) == before
+
+
+def test_every_command_has_help_text():
+    def walk(cmd, path):
+        assert cmd.help, f"{path} has no help text"
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+
+    walk(main, "dangwu")

@@ -6,16 +6,15 @@ import functools
 import json
 import sys
 import traceback
-from pathlib import Path
 
 import click
 
 from .checks import check_workspace
+from .errors import LedgerInvalid, ToolkitError
 from .generate import generate as run_generate
 from .init import init_workspace
-from .status import status as read_status
-from .errors import LedgerInvalid, ToolkitError
 from .intake import pipeline
+from .status import status as read_status
 from .workspace import Workspace
 
 
@@ -86,7 +85,9 @@ def check(wsdir, as_json):
     else:
         for p in problems:
             click.echo(str(p))
-        click.echo(f"检查完成：{len(errors)} 处错误，{len(problems) - len(errors)} 条提示。" if problems else "检查完成：台账和模板均无问题。")
+        click.echo(
+            f"检查完成：{len(errors)} 处错误，{len(problems) - len(errors)} 条提示。" if problems else "检查完成：台账和模板均无问题。"
+        )
     sys.exit(1 if errors else 0)
 
 
@@ -117,7 +118,9 @@ def notice(wsdir, ids, unit, force, dry_run):
         click.echo(f"{'将生成' if dry_run else '已生成'} {d.number} {d.role} {d.unit} → {d.path.relative_to(ws.root)}")
     items = len({d.number for d in result.documents})
     verb = "将生成" if dry_run else "已生成"
-    click.echo(f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）；跳过 {len(result.skipped)} 个事项（已下发或已办结，重新生成请加 --force）。")
+    click.echo(
+        f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）；跳过 {len(result.skipped)} 个事项（已下发或已办结，重新生成请加 --force）。"
+    )
 
 
 @main.command()
@@ -135,7 +138,10 @@ def ingest(wsdir, paths, as_json):
         for o in outcomes:
             who = f" {o.number} {o.unit}" if o.number else ""
             click.echo(f"[{o.result}] {o.file}{who}：{o.message.replace(chr(10), ' ')} → {o.moved_to}")
-        counts = {r: sum(1 for o in outcomes if o.result == r) for r in (pipeline.APPLIED, pipeline.UNCHANGED, pipeline.DUPLICATE, pipeline.REJECTED)}
+        counts = {
+            r: sum(1 for o in outcomes if o.result == r)
+            for r in (pipeline.APPLIED, pipeline.UNCHANGED, pipeline.DUPLICATE, pipeline.REJECTED)
+        }
         click.echo("合计：" + "，".join(f"{k} {v}" for k, v in counts.items()) + f"（共 {len(outcomes)} 个文件）。")
         if counts[pipeline.REJECTED] or counts[pipeline.DUPLICATE]:
             click.echo("退回的文件及原因见 rejected/ 文件夹（每个文件旁有“.原因.txt”）。")
@@ -155,7 +161,7 @@ def status(wsdir, as_json):
     if st.open_items:
         click.echo("未办结事项：")
         for i in st.open_items:
-            click.echo(f"  {i.number}  {i.status:<4}  时限 {i.due}  {i.unit}  {i.task[:30]}")
+            click.echo(f"  {i.number}  {i.status:<4}  时限 {i.due}  {i.unit}  {i.task.splitlines()[0][:30] if i.task else ''}")
 
 
 if __name__ == "__main__":  # pragma: no cover

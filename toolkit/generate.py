@@ -11,6 +11,7 @@ from .errors import LedgerInvalid, TemplateError, UsageError
 from .forms.identity import PROPERTY, Identity, fingerprint, normalise
 from .forms.kinds import KINDS, FormKind
 from .forms.template import CompiledTemplate, docx_text
+from .ledger.store import default_mode
 from .ledger.validate import check_ledger, errors_of
 from .ledger.workbook import ChangeContext, Ledger
 from .registers import supervision as sup
@@ -51,7 +52,9 @@ def compile_kind(ws: Workspace, kind: FormKind) -> CompiledTemplate:
             hint="回收表单时按这些栏目名读取内容，请在模板表格中保留这些标签单元格。",
         )
     if "识别码" not in template.fields:
-        raise TemplateError(f"模板 {template.path.name} 中没有 {{{{ 识别码 }}}} 标签。", hint="识别码用于回收时匹配台账，请在页脚或正文中保留。")
+        raise TemplateError(
+            f"模板 {template.path.name} 中没有 {{{{ 识别码 }}}} 标签。", hint="识别码用于回收时匹配台账，请在页脚或正文中保留。"
+        )
     return template
 
 
@@ -115,6 +118,7 @@ def write_document(template: CompiledTemplate, path: Path, values: dict, kind: F
     }
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".docx.tmp", dir=path.parent)
     try:
+        os.chmod(tmp, default_mode())
         with os.fdopen(fd, "wb") as fh:
             template.write(fh, context, core, {PROPERTY: str(ident)})
         os.replace(tmp, path)

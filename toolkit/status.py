@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .ledger import schema as S
 from .ledger.workbook import Ledger
 from .registers import supervision as sup
+from .registers.units import Units
 from .workspace import Workspace
 
 
@@ -39,6 +40,7 @@ def status(ws: Workspace) -> Status:
     """Read the ledger (no write) and summarise the supervision register."""
     ledger = Ledger.load(ws.ledger_path)
     view = ledger.sheet(S.SUPERVISION.name)
+    units = Units.from_ledger(ledger)
     counts: Counter = Counter()
     result = Status()
     for row in view.rows():
@@ -49,7 +51,15 @@ def status(ws: Workspace) -> Status:
                 due = row.date("办理时限")
             except ValueError:
                 due = None
-            result.open_items.append(OpenItem(row.number or "(未编号)", st, row.text("主办单位"), due.isoformat() if due else row.text("办理时限"), row.text("督办事项")))
+            result.open_items.append(
+                OpenItem(
+                    row.number or "(未编号)",
+                    st,
+                    units.canonical(row.text("主办单位")),
+                    due.isoformat() if due else row.text("办理时限"),
+                    row.text("督办事项"),
+                )
+            )
     result.counts = {s: counts.get(s, 0) for s in S.SUP_STATUSES}
     result.total = sum(counts.values())
     return result

@@ -6,8 +6,8 @@ intake) is shared.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..ledger import schema as S
 from ..registers import supervision as sup
@@ -43,8 +43,24 @@ NOTICE = FormKind(
     register=S.SUPERVISION,
     template="督查督办/督查督办通知单.docx",
     fields=(
-        "发文机关", "文号", "识别码", "立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位",
-        "督办事项", "工作要求", "办理时限", "分管校领导", "送达单位", "承办角色", "督查联系", "落款单位", "落款日期",
+        "发文机关",
+        "文号",
+        "识别码",
+        "立项编号",
+        "交办时间",
+        "督办来源",
+        "督查形式",
+        "主办单位",
+        "协办单位",
+        "督办事项",
+        "工作要求",
+        "办理时限",
+        "分管校领导",
+        "送达单位",
+        "承办角色",
+        "督查联系",
+        "落款单位",
+        "落款日期",
     ),
     prefilled=("立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位", "办理时限", "分管校领导", "督办事项", "工作要求"),
     feedback=("办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人"),

@@ -13,12 +13,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import jinja2
-from .compat import DocxTemplate
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from ..errors import TemplateError
+from .compat import DocxTemplate
 from .ziputil import Member, write_zip
 
 RENDERED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
@@ -44,7 +44,9 @@ CUSTOM_XML = (
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
     'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">{props}</Properties>'
 )
-CUSTOM_PROP = '<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{name}"><vt:lpwstr>{value}</vt:lpwstr></property>'
+CUSTOM_PROP = (
+    '<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{name}"><vt:lpwstr>{value}</vt:lpwstr></property>'
+)
 
 
 def docx_text(value) -> Markup:

@@ -43,8 +43,23 @@ def write_zip(fh, members: list[Member]) -> None:
         central.append(
             struct.pack(
                 "<IHHHHHHIIIHHHHHII",
-                0x02014B50, 20, 20, _UTF8, m.method, _DOS_TIME, _DOS_DATE, m.crc, len(m.data), m.size,
-                len(m.name), 0, 0, 0, 0, 0, offset,
+                0x02014B50,
+                20,
+                20,
+                _UTF8,
+                m.method,
+                _DOS_TIME,
+                _DOS_DATE,
+                m.crc,
+                len(m.data),
+                m.size,
+                len(m.name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
             )
             + m.name
         )

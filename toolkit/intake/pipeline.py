@@ -63,7 +63,7 @@ def inbox_files(ws: Workspace, paths=()) -> list[Path]:
 
 def _is_temp(p: Path) -> bool:
     """Office lock/temp files and hidden files, never forms."""
-    return p.name.startswith(("~$", ".~lock", ".")) or p.suffix.lower() == ".txt"
+    return p.name.startswith(("~$", ".~lock", "."))
 
 
 def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
@@ -79,10 +79,12 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
             outcomes.append((path, Outcome(path.name, DUPLICATE, message="该文件此前已处理过（内容完全相同），本次未改动台账。")))
             continue
         seen.add(sha)
+        outcome = Outcome(path.name, REJECTED)
         try:
-            outcomes.append((path, _apply_one(ws, ledger, units, path, sha)))
+            _apply_one(ws, ledger, units, path, sha, outcome)
         except FormRejected as exc:
-            outcomes.append((path, Outcome(path.name, REJECTED, message=str(exc))))
+            outcome.result, outcome.message = REJECTED, str(exc)
+        outcomes.append((path, outcome))
     if ledger.pending:
         ledger.save(keep_backups=ws.settings.backups)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
@@ -91,25 +93,27 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
     return [o for _, o in outcomes]
 
 
-def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str) -> Outcome:
-    """Read, match, check and apply one file; FormRejected leaves the ledger untouched."""
+def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, outcome: Outcome) -> None:
+    """Read, match, check and apply one file, filling ``outcome``; FormRejected leaves the ledger untouched."""
     if path.suffix.lower() not in ACCEPTED_SUFFIXES:
         raise FormRejected(f"不支持的文件类型“{path.suffix or '无扩展名'}”。", hint="请提交 Word .docx 文件（在下发的通知单上填写）。")
     form = read_docx(path, ALL_LABELS)
     ident = form.identity()
+    outcome.number, outcome.unit = ident.number, ident.unit
     kind = KINDS.get(ident.kind)
     if kind is None:
         raise FormRejected(f"识别码中的表单类型“{ident.kind}”本系统不认识。", hint="请使用督查小组下发的表单。")
     row = sup.check_identity(ledger, units, ident, form.fields, kind.prefilled, ws.settings)
-    feedback = sup.read_feedback(form.fields)
+    feedback = sup.read_feedback(form.fields, row.date("交办时间"))
     context = ChangeContext(operation="ingest", source=path.name, sha256=sha)
     changed = sup.apply_feedback(row, ident.role, feedback, context)
     ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{feedback.status}"))
-    result = APPLIED if changed else UNCHANGED
-    message = ("更新：" + "、".join(changed)) if changed else "内容与台账一致，无需更新。"
-    if ident.role == sup.CO and not changed:
-        message = "协办单位反馈已登记。"
-    return Outcome(path.name, result, ident.number, ident.unit, message)
+    if ident.role == sup.CO and feedback.text:
+        ledger.journal(context.change(kind.register.name, row.number, f"协办反馈（{ident.unit}）", "", feedback.text))
+    outcome.result = APPLIED if changed else UNCHANGED
+    outcome.message = ("更新：" + "、".join(changed)) if changed else "内容与台账一致，无需更新。"
+    if ident.role == sup.CO:
+        outcome.message = "协办单位反馈已登记（不改变事项状态）。"
 
 
 def _file_away(ws: Workspace, path: Path, outcome: Outcome, stamp: str) -> None:
@@ -123,8 +127,9 @@ def _file_away(ws: Workspace, path: Path, outcome: Outcome, stamp: str) -> None:
         shutil.copy2(path, target)
     outcome.moved_to = str(target.relative_to(ws.root))
     if rejected:
+        about = f"事项：{outcome.number}　单位：{outcome.unit}\n" if outcome.number else ""
         reason = (
-            f"文件：{path.name}\n时间：{stamp}\n结果：{'重复提交' if outcome.result == DUPLICATE else '未能登记，已退回'}\n"
+            f"文件：{path.name}\n{about}时间：{stamp}\n结果：{'重复提交' if outcome.result == DUPLICATE else '未能登记，已退回'}\n"
             f"原因：{outcome.message}\n\n台账未因此文件作任何修改。改正后请重新放入 inbox/ 再运行 dangwu ingest。\n"
         )
         target.with_name(target.name + ".原因.txt").write_text(reason, encoding="utf-8")

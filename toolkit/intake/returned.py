@@ -43,5 +43,7 @@ class ReturnedForm:
         distinct = set(self.identities.values())
         if len(distinct) > 1:
             detail = "；".join(f"{src}为 {ident}" for src, ident in self.identities.items())
-            raise FormRejected(f"文件中的识别码前后不一致（{detail}）。", hint="可能复制了别的单位或别的事项的表单，请使用发给本单位的原表填写。")
+            raise FormRejected(
+                f"文件中的识别码前后不一致（{detail}）。", hint="可能复制了别的单位或别的事项的表单，请使用发给本单位的原表填写。"
+            )
         return next(iter(distinct))

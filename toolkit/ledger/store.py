@@ -42,6 +42,7 @@ def atomic_write(path: Path, write, *, keep_backups: int = 20) -> Path | None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
     try:
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else default_mode())
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
@@ -53,6 +54,13 @@ def atomic_write(path: Path, write, *, keep_backups: int = 20) -> Path | None:
         tmp.unlink(missing_ok=True)
         raise
     return backup
+
+
+def default_mode() -> int:
+    """The mode a normally created file gets (0o666 less the umask), not mkstemp's 0o600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _backup(path: Path, keep: int) -> Path:

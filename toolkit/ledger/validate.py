@@ -76,11 +76,17 @@ def _check_rows(view, units: Units) -> list[Problem]:
             elif col.kind == S.CHOICE and text not in col.choices:
                 out.append(Problem("error", where, f"“{col.header}”的值“{text}”不在可选范围内，请改为：{'、'.join(col.choices)}。"))
             elif col.kind == S.UNIT and not units.get(text):
-                out.append(Problem("error", where, f"单位“{text}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。"))
+                out.append(
+                    Problem("error", where, f"单位“{text}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。")
+                )
             elif col.kind == S.UNITS:
                 for name in split_list(raw):
                     if not units.get(name):
-                        out.append(Problem("error", where, f"单位“{name}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。"))
+                        out.append(
+                            Problem(
+                                "error", where, f"单位“{name}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。"
+                            )
+                        )
             elif col.kind == S.INT:
                 try:
                     row.int(col.header)
@@ -88,7 +94,9 @@ def _check_rows(view, units: Units) -> list[Problem]:
                     out.append(Problem("error", where, f"“{col.header}”应为整数，现为“{text}”。"))
             elif col.kind == S.ID:
                 if not ID_RE.match(text):
-                    out.append(Problem("error", where, f"编号“{text}”格式不对，应形如 DB-2026-001（前缀-年份-三位序号）；也可留空由工具自动编号。"))
+                    out.append(
+                        Problem("error", where, f"编号“{text}”格式不对，应形如 DB-2026-001（前缀-年份-三位序号）；也可留空由工具自动编号。")
+                    )
                 elif text in seen:
                     out.append(Problem("error", where, f"编号“{text}”与 {seen[text]} 重复，请改为不同的编号（或清空后自动编号）。"))
                 else:

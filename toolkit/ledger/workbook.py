@@ -108,9 +108,7 @@ class Row:
             return False
         col = self.view.require_col(header)
         write_cell(self.view.ws.cell(self.r, col), value)
-        self.view.ledger.journal(
-            context.change(self.view.name, self.number or f"第{self.r}行", header, display(old), display(value))
-        )
+        self.view.ledger.journal(context.change(self.view.name, self.number or f"第{self.r}行", header, display(old), display(value)))
         return True
 
 
@@ -253,7 +251,9 @@ class Ledger:
         """Open the workbook; LedgerError in Chinese when it is missing, locked or not an .xlsx."""
         path = Path(path)
         if not path.exists():
-            raise LedgerError(f"找不到台账文件 {path}。", hint="请在工作区目录中运行，或用 -w 指定工作区；新工作区可用 `dangwu init DIR` 创建。")
+            raise LedgerError(
+                f"找不到台账文件 {path}。", hint="请在工作区目录中运行，或用 -w 指定工作区；新工作区可用 `dangwu init DIR` 创建。"
+            )
         if for_write:
             refuse_if_open(path)
         try:

@@ -65,7 +65,7 @@ def doc_number(row: Row, code: str) -> str:
     parts = row.number.rsplit("-", 2)
     if len(parts) == 3 and parts[2].isdigit():
         return f"{code}〔{parts[1]}〕{int(parts[2])}号"
-    return f"{code}〔{dt.date.today().year}〕{row.number}号"
+    return f"{code}〔{today().year}〕{row.number}号"
 
 
 def notice_values(row: Row, units: Units, unit: str, role: str, settings) -> dict[str, str]:
@@ -143,7 +143,7 @@ class Feedback:
     phone: str
 
 
-def read_feedback(fields: dict[str, str]) -> Feedback:
+def read_feedback(fields: dict[str, str], assigned: dt.date | None = None) -> Feedback:
     """Check the unit's part of the form; FormRejected naming the field and what to fill."""
     state, problem = read_choice(fields.get("办理状态", ""), FEEDBACK_STATUS)
     if problem:
@@ -156,6 +156,8 @@ def read_feedback(fields: dict[str, str]) -> Feedback:
         raise FormRejected(f"“完成日期”填写的“{raw_done}”不是日期。", hint="请写成 2026年3月5日 或 2026-03-05。") from None
     if done and done > today():
         raise FormRejected(f"“完成日期”{done.isoformat()} 晚于今天，不能是将来的日期。", hint="请填写实际完成的日期。")
+    if done and assigned and done < assigned:
+        raise FormRejected(f"“完成日期”{done.isoformat()} 早于交办时间 {assigned.isoformat()}。", hint="请核对并填写实际完成的日期。")
     if state == "已办结":
         if not text:
             raise FormRejected("已勾选“已办结”，但“办理情况”为空。", hint="请填写办理情况后重新提交。")
@@ -178,20 +180,30 @@ def check_identity(ledger: Ledger, units: Units, ident: Identity, fields: dict[s
             hint="请确认是否用错了表单；应由上述单位填写其收到的通知单。",
         )
     if status_of(row) == CLOSED:
-        raise FormRejected(f"{ident.number} 已办结（办结日期 {row.text('办结日期') or '未填'}），不再接收反馈。", hint="如需补充材料，请直接联系督查小组。")
+        raise FormRejected(
+            f"{ident.number} 已办结（办结日期 {row.text('办结日期') or '未填'}），不再接收反馈。", hint="如需补充材料，请直接联系督查小组。"
+        )
     missing = [label for label in labels if label not in fields]
     if missing:
         raise FormRejected(f"表单结构被改动，找不到“{'、'.join(missing)}”栏。", hint="请使用下发的通知单原表填写，不要删改表格。")
     current = notice_values(row, units, ident.unit, ident.role, settings)
     returned_fp = fingerprint(fields, labels)
     if returned_fp != ident.fingerprint:
-        diffs = [f"{label}（表单为“{fields[label]}”，台账为“{current[label]}”）" for label in labels if normalise(fields[label]) != normalise(current[label])]
+        diffs = [
+            f"{label}（表单为“{fields[label]}”，台账为“{current[label]}”）"
+            for label in labels
+            if normalise(fields[label]) != normalise(current[label])
+        ]
         raise FormRejected(
             "表单上预填的内容被改动：" + ("；".join(diffs) or "内容与下发时不一致") + "。",
             hint="预填部分不能修改。如对时限或事项有异议，请联系督查小组；请用原通知单只填写反馈部分。",
         )
     if fingerprint(current, labels) != ident.fingerprint:
-        diffs = [f"{label} 已改为“{current[label]}”（表单为“{fields[label]}”）" for label in labels if normalise(fields[label]) != normalise(current[label])]
+        diffs = [
+            f"{label} 已改为“{current[label]}”（表单为“{fields[label]}”）"
+            for label in labels
+            if normalise(fields[label]) != normalise(current[label])
+        ]
         raise FormRejected(
             "表单已过期：下发后台账中该事项已变更：" + "；".join(diffs) + "。",
             hint="请向督查小组索取最新的通知单，在新表上填写后提交。",
@@ -210,7 +222,7 @@ def apply_feedback(row: Row, role: str, fb: Feedback, context: ChangeContext) ->
     if role == MAIN:
         put("状态", PENDING if fb.status == "已办结" else IN_PROGRESS)
         put("办理情况", fb.text)
-        if fb.done or fb.status == "已办结":
+        if fb.status == "已办结":
             put("完成日期", fb.done)
         if fb.handler:
             put("承办人", fb.handler)

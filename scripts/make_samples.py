@@ -1,0 +1,450 @@
+"""Build samples/: a demo workspace with a plausible ledger, issued notices and an inbox of returned forms."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+import openpyxl
+
+import toolkit
+from toolkit import Workspace
+from toolkit.forms.fill import fill_form
+from toolkit.ledger import schema as S
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+DANGWU = ROOT / ".venv" / "bin" / "dangwu"
+D = dt.date
+BOX_DONE, BOX_WIP = "☑已办结\u3000\u3000□办理中", "□已办结\u3000\u3000√办理中"
+
+# fmt: off
+ORGANISATION = {
+    "name": "中共浙江××职业技术学院委员会",
+    "office": "中共浙江××职业技术学院委员会办公室",
+    "supervision_contact": "党委办公室督查小组 林老师 0571-86001001",
+    "fonds_name": "浙江××职业技术学院",
+}
+UNIT_HEADERS = ("单位名称", "单位简称", "负责人", "联系人", "联系电话", "电子邮箱")
+UNITS = [
+    ("党委办公室", "党办", "周文斌", "林晓", "0571-86001001", "dangban@zjxx.edu.cn"),
+    ("党委组织部", "组织部", "许卫东", "沈佳", "0571-86001011", "zzb@zjxx.edu.cn"),
+    ("党委宣传部", "宣传部", "何静", "方圆", "0571-86001021", "xcb@zjxx.edu.cn"),
+    ("教务处", "教务", "王建国", "李敏", "0571-86001101", "jwc@zjxx.edu.cn"),
+    ("学生工作处", "学工处", "赵红", "钱进", "0571-86001111", "xgc@zjxx.edu.cn"),
+    ("后勤管理处", "后勤处", "吴强", "郑浩", "0571-86001121", "hqc@zjxx.edu.cn"),
+    ("信息工程学院", "信息学院", "孙立", "周洁", "0571-86002001", "xxgc@zjxx.edu.cn"),
+    ("机电工程学院", "机电学院", "钱伟", "冯磊", "0571-86002011", "jdgc@zjxx.edu.cn"),
+    ("经济管理学院", "经管学院", "蒋丽萍", "韩雪", "0571-86002021", "jjgl@zjxx.edu.cn"),
+    ("马克思主义学院", "马院", "杨志刚", "朱琳", "0571-86002031", "mkszy@zjxx.edu.cn"),
+]
+MEMBER_HEADERS = ("姓名", "职务", "党政正职", "分管领域", "联系点")
+MEMBERS = [
+    ("陈志远", "党委书记", "是", "主持党委全面工作", "党委办公室、马克思主义学院"),
+    ("刘明华", "党委副书记、校长", "是", "主持行政全面工作，分管发展规划", "教务处"),
+    ("王立新", "党委副书记", "否", "组织、宣传、统战、学生工作", "党委组织部、学生工作处"),
+    ("张海燕", "党委委员、纪委书记", "否", "纪检监察、巡察整改", "党委宣传部"),
+    ("李国栋", "党委委员、副校长", "否", "教学、科研、信息化建设", "信息工程学院"),
+    ("赵建平", "党委委员、副校长", "否", "后勤、基建、安全稳定", "后勤管理处、机电工程学院"),
+    ("孙晓梅", "党委委员、副校长", "否", "招生就业、校企合作、产教融合", "经济管理学院"),
+]
+ITEM_HEADERS = ("交办时间", "督办来源", "督查形式", "督办事项", "主办单位", "协办单位", "分管校领导", "办理时限", "工作要求")
+ITEMS = [  # rows 1-20 are notified; 21-28 are reset to 已立项; NEW_ITEMS are added unnumbered
+    (D(2026, 1, 8), "上级部署", "专项督查", "落实省教育厅关于做好寒假期间校园安全稳定工作的通知要求", "后勤管理处", "学工处、党办", "赵建平", D(2026, 2, 27),
+     "1. 开展寒假前安全隐患大排查，建立问题清单；\n2. 落实假期值班和领导带班制度；\n3. 开学前书面报送排查整改情况。"),
+    (D(2026, 1, 15), "年度工作要点", "定期督查", "制定学校2026年党建工作要点并分解任务清单", "组织部", "党委办公室", "王立新", D(2026, 3, 10),
+     "对照上级部署和学校年度工作要点形成任务分解表，明确责任单位和完成时限，提交党委会审议。"),
+    (D(2026, 1, 20), "会议决议", "专项督查", "修订《课堂教学质量评价办法》", "教务处", "信息工程学院", "李国栋", D(2026, 3, 31),
+     "落实第2次党委会决议：\n1. 广泛征求师生意见；\n2. 增加学生评教和同行评议权重；\n3. 经校长办公会审议后印发。"),
+    (D(2026, 2, 3), "领导批示", "专项督查", "学生宿舍热水供应不稳定问题整改", "后勤处", "学工处", "赵建平", D(2026, 3, 20),
+     "按陈志远书记批示，查明原因，制定整改方案，限期解决并向学生公开整改结果。"),
+    (D(2026, 2, 10), "年度工作要点", "定期督查", "推进“三全育人”综合改革试点建设", "学生工作处", "马院、信息学院、机电学院", "王立新", D(2026, 12, 20),
+     "按季度报送工作进展；年底形成典型案例和总结报告。"),
+    (D(2026, 2, 26), "会议决议", "联合督查", "开展新学期开学教学秩序检查", "教务处", "党委办公室、学生工作处", "李国栋", D(2026, 3, 13),
+     "开学第一周完成教学秩序、教材到位、实训安全三项检查，检查结果在碰头会上通报。"),
+    (D(2026, 3, 4), "上级部署", "专项督查", "做好全国“两会”期间网络意识形态安全工作", "党委宣传部", "信息工程学院", "王立新", D(2026, 3, 20),
+     "落实24小时网络舆情监测，校园网站和新媒体平台实行三审三校。"),
+    (D(2026, 3, 12), "会议决议", "专项督查", "制定思政课教学改革实施方案", "马克思主义学院", "教务处", "王立新", D(2026, 5, 15),
+     "方案须包括集体备课、实践教学和考核评价改革，经党委会审定后实施。"),
+    (D(2026, 3, 18), "领导批示", "联合督查", "校园周边交通安全隐患排查整治", "后勤管理处", "学生工作处", "赵建平", D(2026, 4, 30),
+     "会同属地交警部门排查校门口及周边道路隐患；\n加强学生交通安全教育；\n每月报送整治进展。"),
+    (D(2026, 3, 25), "年度工作要点", "定期督查", "推进智慧校园二期建设", "信息工程学院", "教务处、后勤处", "李国栋", D(2026, 10, 31),
+     "完成统一身份认证和数据中台建设，半年报送一次进展。"),
+    (D(2026, 4, 2), "上级部署", "专项督查", "落实中央八项规定精神自查自纠", "党委办公室", "组织部", "张海燕", D(2026, 5, 10),
+     "对照问题清单逐项自查，建立整改台账，自查报告经分管校领导审核后报送。"),
+    (D(2026, 4, 10), "会议决议", "专项督查", "省级高水平专业群建设中期检查迎检准备", "机电工程学院", "教务处", "李国栋", D(2026, 6, 15),
+     "整理建设任务完成情况和佐证材料，5月底前完成自评报告。"),
+    (D(2026, 4, 16), "年度工作要点", "定期督查", "基层党组织“对标争先”建设计划推进", "组织部", "信息学院、机电学院、经管学院", "王立新", D(2026, 11, 30),
+     "各党总支按计划推进样板支部培育，每季度报送推进情况。"),
+    (D(2026, 4, 22), "领导批示", "专项督查", "食堂饭菜价格和质量学生意见整改", "后勤管理处", "", "赵建平", D(2026, 5, 31),
+     "按刘明华校长批示，召开学生座谈会，公布整改措施，一个月内见效。"),
+    (D(2026, 5, 6), "会议决议", "专项督查", "2026届毕业生就业去向落实", "学工处", "信息学院、机电学院、经管学院", "孙晓梅", D(2026, 8, 31),
+     "实行二级学院书记院长“一把手”访企拓岗，8月底就业去向落实率不低于95%。"),
+    (D(2026, 5, 13), "上级部署", "联合督查", "意识形态工作责任制落实情况检查", "宣传部", "马院、党办", "王立新", D(2026, 6, 30),
+     "对照省委教育工委检查要点开展自查，形成自查报告。"),
+    (D(2026, 5, 20), "年度工作要点", "定期督查", "产业学院建设", "经济管理学院", "教务处", "孙晓梅", D(2026, 12, 31),
+     "与合作企业签订共建协议，年内完成订单班招生和课程共建。"),
+    (D(2026, 6, 3), "会议决议", "专项督查", "暑期校园维修改造工程", "后勤管理处", "教务处", "赵建平", D(2026, 8, 25),
+     "8月25日前完成教学楼维修和学生公寓改造，确保秋季开学正常使用。"),
+    (D(2026, 6, 15), "领导批示", "专项督查", "校史馆展陈内容更新", "党委宣传部", "党委办公室", "陈志远", D(2026, 9, 30),
+     "补充近五年办学成果，10月校庆前完成布展。"),
+    (D(2026, 6, 24), "上级部署", "专项督查", "师德师风专项整治", "党委组织部", "马克思主义学院、教务处", "王立新", D(2026, 9, 10),
+     "开展师德失范问题排查，完善师德考核负面清单。"),
+    (D(2026, 10, 9), "年度工作要点", "定期督查", "2026年度基层党组织书记抓党建述职评议考核准备", "党委组织部", "党委办公室", "王立新", D(2027, 1, 15),
+     "制定考核方案，组织各党总支书记撰写述职报告。"),
+    (D(2026, 10, 14), "会议决议", "专项督查", "修订《二级学院年度目标考核办法》", "党办", "组织部、教务", "刘明华", D(2026, 12, 31),
+     "1. 增加督查督办完成情况指标；\n2. 征求各二级学院意见；\n3. 年底前提交党委会审议。"),
+    (D(2026, 10, 20), "上级部署", "专项督查", "冬季消防安全大检查", "后勤管理处", "学生工作处、机电工程学院", "赵建平", D(2026, 12, 10),
+     "重点检查学生公寓、实训室和食堂，问题清单限期整改。"),
+    (D(2026, 10, 27), "领导批示", "联合督查", "实训楼用电安全隐患整改", "机电工程学院", "后勤管理处", "赵建平", D(2026, 12, 20),
+     "按赵建平副校长批示，更换老化线路，加装漏电保护装置。"),
+    (D(2026, 11, 3), "年度工作要点", "定期督查", "“大思政课”实践教学基地建设", "马克思主义学院", "党委宣传部", "王立新", D(2026, 12, 25),
+     "年内新建3个实践教学基地，形成实践教学指南。"),
+    (D(2026, 11, 5), "会议决议", "专项督查", "职业技能等级证书试点考核组织", "信息工程学院", "教务处", "李国栋", D(2026, 12, 20),
+     "做好考点建设、考务培训和考核组织，确保考核安全规范。"),
+    (D(2026, 11, 10), "上级部署", "专项督查", "学生心理健康排查和危机干预", "学生工作处", "信息学院、机电学院、经管学院", "王立新", D(2026, 12, 15),
+     "1. 完成全体学生心理测评；\n2. 重点关注学生一人一档；\n3. 完善危机干预预案。"),
+    (D(2026, 11, 12), "领导批示", "专项督查", "校园网出口带宽扩容", "信息工程学院", "后勤处", "李国栋", D(2027, 1, 10),
+     "按李国栋副校长批示，寒假前完成扩容，解决晚间学生宿舍网络拥堵。"),
+]
+NEW_ITEMS = [
+    (D(2026, 11, 17), "年度工作要点", "定期督查", "2026年度党务公开目录梳理", "党委办公室", "组织部、宣传部", "陈志远", D(2026, 12, 31),
+     "对照党务公开五类内容梳理公开目录，明确公开范围和时限。"),
+    (D(2026, 11, 20), "会议决议", "联合督查", "年终安全稳定工作联合检查", "党委办公室", "后勤管理处、学生工作处", "刘明华", D(2027, 1, 10),
+     "元旦前完成校园安全稳定联合检查，检查情况书面报党委。"),
+]
+NOTIFIED = 20  # rows 1..20 keep their notices
+CLOSED = 11  # this item is closed in the ledger after its notice went out
+CLOSED_VALUES = {"状态": "已办结", "最近反馈日期": D(2026, 5, 8), "办理情况": "自查问题6项，已全部完成整改，整改台账已报送。", "完成日期": D(2026, 5, 8),
+                 "承办人": "林晓", "联系电话": "0571-86001001", "审核意见": "同意办结", "办结日期": D(2026, 5, 15)}
+FOREIGN_ROWS = [("督办事项", "推进智慧校园二期建设"), ("办理状态", "已办结"), ("办理情况", "统一身份认证已上线。")]
+
+
+@dataclass
+class Case:
+    """One returned file in inbox/: how it is made and what ingest should do with it."""
+
+    file: str
+    what: str
+    expect: str  # 已更新 / 退回 / 重复
+    item: int = 0  # 1-based row of ITEMS whose notice it starts from
+    answers: dict = field(default_factory=dict)
+    unit: str = ""  # recipient when not the 主办单位 (a 协办 copy)
+    make: str = "fill"  # fill / lo / txt / truncated / foreign / number / unit:NAME / copy:FILE
+    reason: str = ""  # text the message must contain
+    state: str = ""  # 状态 of the item after ingest (a returned-but-refused form leaves it as it was)
+    done: D | None = None  # 完成日期 of the item after ingest
+
+
+def fb(status=BOX_DONE, text="", date="", **extra) -> dict:
+    """Feedback answers of a returned form."""
+    return {"办理状态": status, "办理情况": text, "完成日期": date, **extra}
+
+
+CASES = [
+    Case("已办结_打勾_多段办理情况.docx", "已办结（☑ 勾选），办理情况多段，完成日期写作 2026年2月26日", "已更新", 1,
+         fb(text="一、1月15日至20日组织全校安全隐患大排查，共排查问题23项，已整改21项，其余2项列入寒假施工计划。\n"
+                 "二、落实寒假值班和领导带班制度，值班表已报党委办公室备案。\n三、开学前复查全部整改项目，形成整改报告。", date="2026年2月26日"),
+         state="待审核", done=D(2026, 2, 26)),
+    Case("办理中_用√标记_未填日期.docx", "办理中（用 √ 代替方框），未填完成日期", "已更新", 5,
+         fb(BOX_WIP, "已完成试点方案制定和首批10个育人项目立项，正在推进课程思政示范课建设，第三季度进展另报。"), state="办理中"),
+    Case("已办结_日期写作2026.3.5.docx", "已办结，完成日期写作 2026.3.5", "已更新", 3,
+         fb(text="新办法已经3月3日校长办公会审议通过，3月5日印发执行。", date="2026.3.5"), state="待审核", done=D(2026, 3, 5)),
+    Case("已办结_日期写作2026-03-05.docx", "已办结，完成日期写作 2026-03-05", "已更新", 4,
+         fb(text="更换3号、5号公寓热水循环泵，增设夜间巡检，整改结果已在学生公寓公告栏公布。", date="2026-03-05"),
+         state="待审核", done=D(2026, 3, 5)),
+    Case("已办结_删去未选项.docx", "删去未选的“办理中”，格内只剩“已办结”", "已更新", 6,
+         fb("已办结", "开学第一周完成三项检查，发现问题5项均已当场整改，结果已在3月9日碰头会通报。", "2026年3月12日"),
+         state="待审核", done=D(2026, 3, 12)),
+    Case("已办结_用■标记.docx", "用 ■ 标记“已办结”", "已更新", 7,
+         fb("■已办结\u3000\u3000□办理中", "两会期间落实24小时舆情监测，未发生网络意识形态安全事件。", "2026年3月18日"),
+         state="待审核", done=D(2026, 3, 18)),
+    Case("协办单位交回的副本.docx", "协办单位（学生工作处）交回的通知单副本", "已更新", 9,
+         fb(text="学生工作处负责的交通安全主题教育已在各班开展，覆盖学生6200余人。", date="2026年4月20日"),
+         unit="学生工作处", state="已通知"),
+    Case("反馈表(最终版).docx", "文件被改名为与事项无关的名字（靠识别码匹配）", "已更新", 8,
+         fb(text="实施方案经5月12日党委会审定，已印发并启动集体备课。", date="2026年5月12日"), state="待审核", done=D(2026, 5, 12)),
+    Case("已用WPS另存.docx", "填写后用 LibreOffice 另存为 .docx（模拟 WPS/其他软件另存）", "已更新", 12,
+         fb(text="自评报告已完成，佐证材料按建设任务分类归档。", date="2026年6月10日"), make="lo", state="待审核", done=D(2026, 6, 10)),
+    Case("承办人以等号开头.docx", "承办人写成“=郑浩”，台账中须保持为文字而非公式", "已更新", 14,
+         fb(BOX_WIP, "已召开两次学生座谈会，调整8个窗口菜品价格，持续跟踪学生评价。", 承办人="=郑浩"), state="办理中"),
+    Case("不是Word文件_文本改扩展名.docx", "文本文件改了扩展名", "退回", make="txt", reason="已损坏或不是 .docx 文件"),
+    Case("文件损坏_压缩包被截断.docx", "文件传输中被截断", "退回", 15, fb(text="就业去向落实率96.2%。", date="2026年8月28日"),
+         make="truncated", reason="已损坏或不是 .docx 文件"),
+    Case("自建Word文档_非下发表单.docx", "单位自己新建的 Word 报告，不是下发的表单", "退回", make="foreign", reason="找不到识别码，不是本系统下发的表单"),
+    Case("立项编号不存在_DB-2026-999.docx", "识别码中的立项编号被改为台账中没有的 DB-2026-999", "退回", 13,
+         fb(BOX_WIP, "样板支部培育按计划推进。"), make="number", reason="台账中没有立项编号为 DB-2026-999 的督办事项"),
+    Case("其他单位的表单.docx", "识别码中的单位被改为既非主办也非协办的后勤管理处", "退回", 16,
+         fb(text="自查报告已形成。", date="2026年6月25日"), make="unit:后勤管理处", reason="此表是发给“后勤管理处”的"),
+    Case("改动了办理时限.docx", "单位把预填的办理时限改成 2027年3月31日", "退回", 17,
+         fb(BOX_WIP, "合作协议已签订，订单班正在招生。", 办理时限="2027年3月31日"), reason="预填的内容被改动：办理时限"),
+    Case("已办结但未填办理情况.docx", "勾选已办结，办理情况空白", "退回", 18, fb(date="2026年8月20日"), reason="已勾选“已办结”，但“办理情况”为空"),
+    Case("已办结但未填完成日期.docx", "勾选已办结，完成日期空白", "退回", 19, fb(text="布展已完成，校庆期间开放。"), reason="已勾选“已办结”，但“完成日期”为空"),
+    Case("完成日期写成下周一.docx", "完成日期写作“下周一”", "退回", 20, fb(text="排查已完成。", date="下周一"), reason="“完成日期”填写的“下周一”不是日期"),
+    Case("完成日期是将来日期.docx", "完成日期写作 2099年1月1日", "退回", 2, fb(text="任务清单已印发。", date="2099年1月1日"), reason="晚于今天，不能是将来的日期"),
+    Case("两项都勾选.docx", "“已办结”和“办理中”都打了勾", "退回", 10,
+         fb("☑已办结\u3000\u3000☑办理中", "统一身份认证已上线，数据中台建设中。"), reason="同时勾选了已办结和办理中"),
+    Case("事项已办结仍交回.docx", "事项在台账中已办结后又交回的反馈", "退回", CLOSED,
+         fb(text="补充自查整改材料。", date="2026年5月8日"), reason="已办结（办结日期 2026-05-15），不再接收反馈"),
+    Case("重复提交_同一文件再交一次.docx", "与“已办结_日期写作2026-03-05.docx”完全相同（字节一致）的文件", "重复", 4,
+         make="copy:已办结_日期写作2026-03-05.docx", reason="该文件此前已处理过（内容完全相同）", state="待审核"),
+]
+# fmt: on
+
+
+def set_organisation(path: Path) -> None:
+    """Put the sample college's names into dangwu.toml, keeping its layout and comments."""
+    text = path.read_text(encoding="utf-8")
+    for key, value in ORGANISATION.items():
+        text, n = re.subn(rf'^({key}\s*=\s*)"[^"]*"', rf'\g<1>"{value}"', text, count=1, flags=re.M)
+        assert n == 1, f"dangwu.toml has no {key} line"
+    path.write_text(text, encoding="utf-8")
+
+
+def edit_ledger(ledger: Path, changes: dict[str, dict] | None = None, new_rows: list[tuple] = ()) -> None:
+    """Change cells of rows found by 立项编号 and append rows below the last used one, as a clerk in Excel would."""
+    wb = openpyxl.load_workbook(ledger)
+    sheet = wb[S.SUPERVISION.name]
+    headers = [c.value for c in sheet[1]]
+    for r in range(2, sheet.max_row + 1):
+        for header, value in (changes or {}).get(sheet.cell(r, headers.index("立项编号") + 1).value, {}).items():
+            write(sheet.cell(r, headers.index(header) + 1), value)
+    used = [r for r in range(2, sheet.max_row + 1) if any(c.value is not None for c in sheet[r])]
+    for r, values in enumerate(new_rows, start=max(used, default=1) + 1):
+        for header, value in zip(ITEM_HEADERS, values):
+            write(sheet.cell(r, headers.index(header) + 1), value)
+    wb.save(ledger)
+
+
+def write(cell, value) -> None:
+    """Write a cell as Excel would show it: dates as yyyy-mm-dd, empty as blank."""
+    cell.value = value if value != "" else None
+    if isinstance(value, D):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def build_ledger(root: Path) -> tuple[Workspace, list[str], dict]:
+    """Create the workspace, fill the ledger, issue notices; returns numbers and {(number, unit): Generated}."""
+    toolkit.init_workspace(root, units=[dict(zip(UNIT_HEADERS, u)) for u in UNITS], members=[dict(zip(MEMBER_HEADERS, m)) for m in MEMBERS])
+    set_organisation(root / "dangwu.toml")
+    ws = Workspace(root)
+    edit_ledger(ws.ledger_path, new_rows=ITEMS)
+    result = toolkit.generate(ws, "notice")
+    numbers = result.numbered
+    notices = {(d.number, d.unit): d for d in result.documents}
+    for d in result.documents:  # reset items are not notified yet: their notices do not exist
+        if d.number in numbers[NOTIFIED:]:
+            d.path.unlink()
+    changes = {n: {"状态": None, "通知日期": None} for n in numbers[NOTIFIED:]}
+    changes[numbers[CLOSED - 1]] = CLOSED_VALUES
+    edit_ledger(ws.ledger_path, changes, NEW_ITEMS)
+    shutil.rmtree(root / ".backup", ignore_errors=True)
+    return ws, numbers, notices
+
+
+def answers_for(case: Case, unit: str) -> dict:
+    """The case's answers plus the unit's handler, phone and head, as a unit would fill them."""
+    u = next(x for x in UNITS if x[0] == unit)
+    return {"承办人": u[3], "联系电话": u[4], "单位负责人": u[2], **case.answers}
+
+
+def rewrite_zip(src: Path, dst: Path, old: str, new: str) -> None:
+    """Copy a .docx replacing ``old`` by ``new`` in every XML part (identity, cells, properties)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                data = data.replace(old.encode(), new.encode())
+            zout.writestr(info, data)
+
+
+def resave_with_libreoffice(src: Path, dst: Path, tmp: Path) -> None:
+    """Open and save ``src`` as .docx with LibreOffice, as another editor would."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        sys.exit("LibreOffice (soffice) is needed for the re-saved sample; run `make setup`.")
+    out = tmp / "lo-out"
+    profile = f"-env:UserInstallation={(tmp / 'lo-profile').as_uri()}"
+    cmd = [soffice, "--headless", profile, "--convert-to", "docx", "--outdir", str(out), str(src)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+    shutil.move(out / src.name, dst)
+
+
+def foreign_docx(dst: Path) -> None:
+    """A unit's own Word report with a similar table but no identity: not one of our forms."""
+    document = docx.Document()
+    document.add_heading("信息工程学院关于智慧校园建设进展情况的报告", level=1)
+    document.add_paragraph("党委办公室：现将我院承担的智慧校园建设任务进展情况报告如下。")
+    table = document.add_table(rows=3, cols=2)
+    for row, (label, value) in zip(table.rows, FOREIGN_ROWS):
+        row.cells[0].text, row.cells[1].text = label, value
+    document.save(str(dst))
+
+
+def build_inbox(ws: Workspace, numbers: list[str], notices: dict, tmp: Path) -> None:
+    """Make one file in inbox/ per case."""
+    for i, case in enumerate(CASES):
+        dst = ws.inbox / case.file
+        if case.make == "txt":
+            dst.write_text("教务处：课堂教学质量评价办法已修订完成，请查收。\n", encoding="utf-8")
+            continue
+        if case.make == "foreign":
+            foreign_docx(dst)
+            continue
+        if case.make.startswith("copy:"):
+            shutil.copyfile(ws.inbox / case.make[5:], dst)
+            continue
+        number = numbers[case.item - 1]
+        unit = case.unit or next(d.unit for (n, _), d in notices.items() if n == number and d.role == "主办")
+        notice = notices[(number, unit)]
+        filled = fill_form(notice.path, tmp / f"{i:02d}.docx", answers_for(case, unit))
+        if case.make == "fill":
+            shutil.move(filled, dst)
+        elif case.make == "lo":
+            resave_with_libreoffice(filled, dst, tmp)
+        elif case.make == "truncated":
+            data = filled.read_bytes()
+            dst.write_bytes(data[: len(data) // 2])
+        elif case.make == "number":
+            rewrite_zip(filled, dst, number, "DB-2026-999")
+        elif case.make.startswith("unit:"):
+            rewrite_zip(filled, dst, notice.identity, notice.identity.replace(f"|{unit}|", f"|{case.make[5:]}|"))
+        else:
+            raise ValueError(case.make)
+
+
+def updated(case: Case) -> str:
+    """What an applied form changes in the ledger, in brief."""
+    if case.unit:
+        return "登记协办单位的反馈日期，事项状态不变"
+    done = f"，完成日期 {case.done.isoformat()}" if case.done else ""
+    text = "，承办人按文字保存" if "承办人" in case.answers else ""
+    return f"状态改为“{case.state}”{done}{text}"
+
+
+def write_readme(root: Path, numbers: list[str]) -> None:
+    """samples/README.md: what the workspace holds and what each inbox file should do."""
+    reset = f"{numbers[NOTIFIED]}～{numbers[-1]}"
+    lines = [
+        "# dangwu 样例工作区",
+        "",
+        "*Sample workspace for dangwu: a fictional college's supervision ledger, issued notices and returned forms, "
+        "built by `scripts/make_samples.py`. `make demo` runs the whole cycle on a copy.*",
+        "",
+        f"虚构单位：{ORGANISATION['name']}。本目录由 `scripts/make_samples.py` 生成（重新生成：`.venv/bin/python scripts/make_samples.py --verify`），请勿手工修改。",
+        "",
+        "## 内容",
+        "",
+        f"- `dangwu.toml`：工作区设置（发文机关为{ORGANISATION['name']}）。",
+        f"- `ledger.xlsx`：台账。“承办单位”表 {len(UNITS)} 个单位（含简称、负责人、联系人、电话、邮箱）；"
+        f"“班子成员”表 {len(MEMBERS)} 人；“督查督办台账”{len(ITEMS) + len(NEW_ITEMS)} 项，覆盖四类督办来源和三种督查形式：",
+        f"  - {numbers[0]}～{numbers[NOTIFIED - 1]}：已下发通知单（状态“已通知”），其中 {numbers[CLOSED - 1]} 已审核办结；",
+        f"  - {reset}：已编号、尚未下发（状态空白，即“已立项”）；",
+        f"  - 最后 {len(NEW_ITEMS)} 项：刚登记、立项编号空白，运行 generate 时自动编号。",
+        "- `outbox/督查督办通知单/`：已下发的通知单（主办单位一份，每个协办单位各一份）。",
+        f"- `inbox/`：各单位交回的 {len(CASES)} 个文件，包括正常填写的和各种应退回的情况（见下表）。",
+        "- `processed/`、`rejected/`、`archive/`：空文件夹，处理后的文件会移到这里。",
+        "",
+        "## 试用",
+        "",
+        "`make demo` 会把本目录复制为 `demo-workspace/` 后依次运行 check、generate notice、ingest、status。"
+        "请不要直接对本目录运行 `dangwu ingest`（它会把 inbox/ 中的文件移走并修改台账）。",
+        "",
+        "## inbox/ 中的文件及预期结果",
+        "",
+        "按文件名排序处理。“已更新”表示台账已登记；“退回”和“重复”的文件移到 rejected/，旁附“.原因.txt”，台账不作改动。",
+        "",
+        "| 文件 | 情况 | 事项 | 预期结果 |",
+        "|---|---|---|---|",
+    ]
+    for case in sorted(CASES, key=lambda c: c.file):
+        item = numbers[case.item - 1] if case.item else "—"
+        outcome = f"{case.expect}：{case.reason or updated(case)}"
+        lines.append(f"| `{case.file}` | {case.what} | {item} | {outcome} |")
+    (root / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def verify(samples: Path) -> bool:
+    """Ingest a copy of samples/ and compare every outcome and the ledger with the cases."""
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "ws"
+        shutil.copytree(samples, copy)
+        ws = Workspace(copy)
+        outcomes = {o.file: o for o in toolkit.ingest(ws)}
+        sheet = openpyxl.load_workbook(ws.ledger_path)[S.SUPERVISION.name]
+        headers = [c.value for c in sheet[1]]
+        rows = {r[0].value: {h: c for h, c in zip(headers, r)} for r in sheet.iter_rows(min_row=2) if r[0].value}
+        numbers = list(rows)
+        for case in sorted(CASES, key=lambda c: c.file):
+            o = outcomes.pop(case.file, None)
+            problems = []
+            if o is None:
+                problems.append("not ingested")
+            else:
+                allowed = {case.expect, "无变化"} if case.unit else {case.expect}
+                if o.result not in allowed or case.reason not in o.message:
+                    problems.append(f"expected {case.expect} ({case.reason})")
+            row = rows.get(numbers[case.item - 1]) if case.item else None
+            state = case.state or ("已办结" if case.item == CLOSED else "已通知")
+            if row and row["状态"].value != state:
+                problems.append(f"状态 {row['状态'].value} != {state}")
+            if row and case.done and (row["完成日期"].value is None or row["完成日期"].value.date() != case.done):
+                problems.append(f"完成日期 {row['完成日期'].value} != {case.done}")
+            if row and "承办人" in case.answers and (row["承办人"].value, row["承办人"].data_type) != (case.answers["承办人"], "s"):
+                problems.append(f"承办人 {row['承办人'].value!r} ({row['承办人'].data_type}) is not the text typed")
+            print(
+                f"{'OK  ' if not problems else 'FAIL'} [{o.result if o else '-'}] {case.file}  {o.number if o else ''} {o.unit if o else ''}："
+                f"{o.message.replace(chr(10), ' ') if o else ''}" + (f"  <-- {'; '.join(problems)}" if problems else "")
+            )
+            ok &= not problems
+        for name in outcomes:
+            print(f"FAIL [?] {name}: no case describes this file")
+            ok = False
+    for command in ("check", "status"):
+        print(f"\n$ dangwu {command} -w samples")
+        rc = subprocess.run([str(DANGWU), command, "-w", str(samples)]).returncode
+        ok &= rc == 0
+    return ok
+
+
+def main() -> int:
+    """Rebuild samples/ from scratch; with --verify, also ingest a copy and check every outcome."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--verify", action="store_true", help="ingest a copy of samples/ and compare with the expected outcomes")
+    parser.add_argument("--out", type=Path, default=SAMPLES, help="folder to (re)build (default: samples/)")
+    args = parser.parse_args()
+    if args.out.exists() and any(args.out.iterdir()) and not (args.out / "dangwu.toml").exists():
+        sys.exit(f"{args.out} is not empty and not a workspace: refusing to delete it")
+    os.environ.setdefault("DANGWU_USER", "督查小组")
+    shutil.rmtree(args.out, ignore_errors=True)
+    ws, numbers, notices = build_ledger(args.out)
+    with tempfile.TemporaryDirectory() as tmp:
+        build_inbox(ws, numbers, notices, Path(tmp))
+    write_readme(args.out, numbers)
+    problems = [p for p in toolkit.check(ws) if p.level == "error"]
+    for p in problems:
+        print(p)
+    notices_written = len(list(ws.outbox.rglob("*.docx")))
+    print(f"samples written to {args.out}: {len(ITEMS) + len(NEW_ITEMS)} items, {notices_written} notices, {len(CASES)} inbox files")
+    if problems:
+        return 1
+    if args.verify:
+        ok = verify(args.out)
+        print("\nverify: all outcomes as expected" if ok else "\nverify: MISMATCHES above")
+        return 0 if ok else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
