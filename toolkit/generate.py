@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LedgerInvalid, TemplateError, UsageError
 from .forms.identity import PROPERTY, Identity, fingerprint, normalise
 from .forms.kinds import KINDS, FormKind
+from .forms.merge import merged_parts
 from .forms.template import CompiledTemplate, docx_text
 from .ledger.store import default_mode
 from .ledger.validate import check_ledger, errors_of
 from .ledger.workbook import ChangeContext, Ledger
+from .pdf.render import PdfJob, PdfResult, make_pdfs
+from .pdf.soffice import find_soffice
 from .registers import supervision as sup
 from .registers.units import Units
 from .workspace import Workspace
+
+WRITERS = 2  # zlib and file writes overlap with rendering; more threads only contend on 2 cores
 
 
 @dataclass
@@ -39,6 +46,8 @@ class GenerateResult:
     skipped: list[str] = field(default_factory=list)
     numbered: list[str] = field(default_factory=list)
     dry_run: bool = False
+    merged: Path | None = None
+    pdf: PdfResult | None = None
 
 
 def compile_kind(ws: Workspace, kind: FormKind) -> CompiledTemplate:
@@ -75,14 +84,18 @@ def generate(
     unit: str | None = None,
     force: bool = False,
     dry_run: bool = False,
+    pdf: bool = False,
+    merge: bool = False,
     progress=None,
 ) -> GenerateResult:
-    """Generate one form per recipient for the selected items, then save the ledger once."""
+    """Generate one form per recipient for the selected items, save the ledger once, then print files."""
     kind = KINDS.get(kind_code)
     if kind is None:
         raise UsageError(f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(KINDS)}。")
     ledger = open_valid_ledger(ws, for_write=not dry_run)
     template = compile_kind(ws, kind)
+    if pdf and not dry_run:
+        find_soffice(ws.settings.soffice_path)  # fail before anything is written when LibreOffice is missing
     context = ChangeContext(operation=f"generate {kind_code}")
     result = GenerateResult(kind=kind.title, dry_run=dry_run)
     if not dry_run:
@@ -90,38 +103,92 @@ def generate(
     units = Units.from_ledger(ledger)
     jobs, result.skipped = sup.select_for_notice(ledger, units, ids=ids, unit=unit, force=force)
     outdir = ws.outbox / kind.outdir
-    for row, name, role in progress(jobs) if progress else jobs:
-        values = kind.values(row, units, name, role, ws.settings)
-        ident = Identity(kind.code, row.number or "(待编号)", normalise(name), role, fingerprint(values, kind.prefilled))
-        path = outdir / kind.filename(row.number or "待编号", name, role)
-        result.documents.append(Generated(row.number, name, role, path, str(ident)))
-        if dry_run:
-            continue
-        values["识别码"] = str(ident)
-        write_document(template, path, values, kind, ident, ws.settings.org_name)
-        sup.mark_notified(row, role, context)
-    if not dry_run and ledger.pending:
+    contexts = []
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:  # rendering here; zip bytes written to disk by threads
+        futures = []
+        for row, name, role in progress(jobs) if progress else jobs:
+            values = kind.values(row, units, name, role, ws.settings)
+            ident = Identity(kind.code, row.number or "(待编号)", normalise(name), role, fingerprint(values, kind.prefilled))
+            path = outdir / kind.filename(row.number or "待编号", name, role)
+            result.documents.append(Generated(row.number, name, role, path, str(ident)))
+            if dry_run:
+                continue
+            values["识别码"] = str(ident)
+            ctx = {k: docx_text(v) for k, v in values.items()}
+            contexts.append(ctx)
+            parts = template.render_parts(ctx)
+            futures.append(pool.submit(_zip_and_put, template, path, parts, _core(kind, ident, ws.settings.org_name), ident))
+            sup.mark_notified(row, role, context)
+        for f in futures:
+            f.result()  # re-raise a failed write before the ledger is saved
+    if dry_run:
+        return result
+    if ledger.pending:
         ledger.save(keep_backups=ws.settings.backups)
+    if merge and contexts:
+        result.merged = ws.outbox / "打印" / f"{kind.title}_合并打印_{dt.datetime.now():%Y%m%d-%H%M%S}.docx"
+        _write_file(
+            template,
+            result.merged,
+            merged_parts(template, contexts),
+            {"title": f"{kind.title} 合并打印", "creator": ws.settings.org_name},
+            None,
+        )
+    if pdf and contexts:
+        pdf_jobs = [PdfJob(c, d.identity, d.path.with_suffix(".pdf")) for c, d in zip(contexts, result.documents)]
+        merged_pdf = result.merged.with_suffix(".pdf") if result.merged else None
+        result.pdf = make_pdfs(template, pdf_jobs, ws.settings, merged_pdf)
     return result
 
 
-def write_document(template: CompiledTemplate, path: Path, values: dict, kind: FormKind, ident: Identity, author: str) -> None:
-    """Render one document and put it in place atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    context = {k: docx_text(v) for k, v in values.items()}
-    core = {
+def _core(kind: FormKind, ident: Identity, author: str) -> dict:
+    """Core properties of a generated form: title, subject, and the identity as keywords."""
+    return {
         "title": f"{kind.title} {ident.number} {ident.unit}",
         "subject": f"{kind.register.name} {kind.title}",
         "creator": author,
         "keywords": str(ident),
         "description": "dangwu",
     }
+
+
+def _zip_and_put(template: CompiledTemplate, path: Path, parts: dict, core: dict, ident: Identity) -> None:
+    """Compress (zlib runs outside the GIL) and write one document; called from writer threads."""
+    _put_bytes(path, template.to_bytes(parts, core, {PROPERTY: str(ident)}))
+
+
+def _put_bytes(path: Path, data: bytes) -> None:
+    """Write a finished file through ``.name.tmp`` and rename it into place (no torn documents)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_file(template: CompiledTemplate, path: Path, parts: dict, core: dict, ident: Identity | None) -> None:
+    """Write a .docx from rendered parts and put it in place atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".docx.tmp", dir=path.parent)
     try:
         os.chmod(tmp, default_mode())
         with os.fdopen(fd, "wb") as fh:
-            template.write(fh, context, core, {PROPERTY: str(ident)})
+            template.write_parts(fh, parts, core, {PROPERTY: str(ident)} if ident else {})
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_document(template: CompiledTemplate, path: Path, values: dict, kind: FormKind, ident: Identity, author: str) -> None:
+    """Render one document from plain values and put it in place atomically."""
+    ctx = {k: docx_text(v) for k, v in values.items()}
+    _write_file(template, path, template.render_parts(ctx), _core(kind, ident, author), ident)

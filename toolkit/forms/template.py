@@ -7,6 +7,7 @@ pre-compressed into every document written.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -68,6 +69,7 @@ class CompiledTemplate:
         self.path = Path(path)
         self.fields: set[str] = set()
         self._static: list[Member] = []
+        self.raw_parts: dict[str, bytes] = {}
         self._templates: list[tuple[str, jinja2.Template]] = []
         self._text = ""
         self._load(known_fields)
@@ -97,15 +99,15 @@ class CompiledTemplate:
                 raw = _ensure_custom_content_type(raw)
             elif fname == "_rels/.rels":
                 raw = _ensure_custom_rel(raw)
+            self.raw_parts[fname] = raw
             if RENDERED_PARTS.match(fname) and (b"{{" in raw or b"{%" in raw):
                 src = patcher.patch_xml(raw.decode("utf-8"))
-                src = re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
                 texts.append(re.sub(r"<[^>]+>", "", src))
                 try:
                     ast = env.parse(src)
                     template = env.from_string(ast)
                 except jinja2.TemplateSyntaxError as exc:
-                    line = re.sub(r"<[^>]+>", "", src.splitlines()[max(exc.lineno - 1, 0)])[:60]
+                    line = _near_error(env, src)
                     raise TemplateError(
                         f"模板 {name} 的 {fname} 中标签写法有误：{exc.message}（附近文字：“{line}”）。",
                         hint="请在 Word 中改正，标签形如 {{ 督办事项 }}，花括号须成对。",
@@ -136,22 +138,43 @@ class CompiledTemplate:
                 xml = template.render(context)
             except jinja2.TemplateError as exc:
                 raise TemplateError(f"模板 {self.path.name} 渲染失败：{exc}", hint="请检查模板中的标签。") from exc
-            out[fname] = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml).encode("utf-8")
+            out[fname] = xml.encode("utf-8")
         return out
 
     def write(self, fh, context: dict, core: dict, custom: dict) -> None:
         """Write one .docx to ``fh``: rendered parts, given properties, the rest copied as is."""
-        rendered = self.render_parts(context)
+        self.write_parts(fh, self.render_parts(context), core, custom)
+
+    def to_bytes(self, rendered: dict[str, bytes], core: dict, custom: dict) -> bytes:
+        """The whole .docx as bytes (for writing elsewhere, e.g. by a thread)."""
+        buf = io.BytesIO()
+        self.write_parts(buf, rendered, core, custom)
+        return buf.getvalue()
+
+    def write_parts(self, fh, rendered: dict[str, bytes], core: dict, custom: dict) -> None:
+        """Write a .docx from rendered (or replaced, or added) parts; other parts are copied as they are."""
         members = []
         for m in self._static:
-            if m.method == -1:
-                name = m.name.decode()
+            name = m.name.decode()
+            if name in rendered:
                 members.append(Member.deflate(name, rendered[name], level=1))
             else:
                 members.append(m)
-        members.append(Member.deflate(CORE, core_xml(**core).encode("utf-8"), level=1))
-        members.append(Member.deflate(CUSTOM, custom_xml(custom).encode("utf-8"), level=1))
+        known = {m.name.decode() for m in self._static}
+        members += [Member.deflate(n, data, level=1) for n, data in rendered.items() if n not in known]
+        members.append(Member.stored(CORE, core_xml(**core).encode("utf-8")))
+        members.append(Member.stored(CUSTOM, custom_xml(custom).encode("utf-8")))
         write_zip(fh, members)
+
+
+def _near_error(env, src: str) -> str:
+    """The visible text of the paragraph where Jinja reports a syntax error."""
+    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", src).splitlines()
+    try:
+        env.parse("\n".join(lines))
+    except jinja2.TemplateSyntaxError as exc:
+        return re.sub(r"<[^>]+>", "", lines[max(exc.lineno - 1, 0)])[:60]
+    return ""
 
 
 def core_xml(title="", subject="", creator="", keywords="", description="", created="2026-01-01T00:00:00Z") -> str:

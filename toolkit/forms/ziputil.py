@@ -28,6 +28,11 @@ class Member:
         data = c.compress(raw) + c.flush()
         return cls(name.encode("utf-8"), data, zlib.crc32(raw), len(raw), 8)
 
+    @classmethod
+    def stored(cls, name: str, raw: bytes) -> Member:
+        """An uncompressed member (cheaper for tiny parts)."""
+        return cls(name.encode("utf-8"), raw, zlib.crc32(raw), len(raw), 0)
+
 
 def write_zip(fh, members: list[Member]) -> None:
     """Write a complete zip archive of ``members`` to the binary file ``fh``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import tempfile
@@ -56,6 +57,7 @@ def atomic_write(path: Path, write, *, keep_backups: int = 20) -> Path | None:
     return backup
 
 
+@functools.cache
 def default_mode() -> int:
     """The mode a normally created file gets (0o666 less the umask), not mkstemp's 0o600."""
     mask = os.umask(0)

@@ -6,6 +6,7 @@ import datetime as dt
 import getpass
 import os
 import re
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,8 @@ class Row:
         col = self.view.cols.get(header)
         if col is None:
             return None
-        return self.view.ws.cell(self.r, col).value
+        cell = self.view.ws._cells.get((self.r, col))  # no empty cells created by reading
+        return None if cell is None else cell.value
 
     def text(self, header: str) -> str:
         """The cell as stripped text."""
@@ -108,6 +110,8 @@ class Row:
             return False
         col = self.view.require_col(header)
         write_cell(self.view.ws.cell(self.r, col), value)
+        if header == self.view.schema.id_column:
+            self.view._index = None
         self.view.ledger.journal(context.change(self.view.name, self.number or f"第{self.r}行", header, display(old), display(value)))
         return True
 
@@ -148,10 +152,13 @@ class ChangeContext:
     sha256: str = ""
     user: str = ""
 
+    def __post_init__(self):
+        self.user = self.user or current_user()
+
     def change(self, sheet, number, field, old, new) -> Change:
         """A Change stamped with this context and the current time."""
         return Change(
-            time=dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+            time=_now_text(),
             operation=self.operation,
             sheet=sheet,
             number=number,
@@ -160,8 +167,19 @@ class ChangeContext:
             new=new,
             source=self.source,
             sha256=self.sha256,
-            user=self.user or current_user(),
+            user=self.user,
         )
+
+
+_stamp_cache: list = [0, ""]
+
+
+def _now_text() -> str:
+    """The current time as 2026-03-05 14:30:00 (formatted once per second)."""
+    now = int(time.time())
+    if _stamp_cache[0] != now:
+        _stamp_cache[:] = [now, dt.datetime.fromtimestamp(now).strftime("%Y-%m-%d %H:%M:%S")]
+    return _stamp_cache[1]
 
 
 def current_user() -> str:
@@ -184,6 +202,8 @@ class SheetView:
         self.name = schema.name
         self.ws = ws
         self.cols: dict[str, int] = {}
+        self._rows: list[Row] | None = None
+        self._index: dict[str, Row] | None = None
         self.duplicate_headers: list[str] = []
         for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
             h = display(cell.value).strip()
@@ -215,15 +235,20 @@ class SheetView:
         return f"{self.name}!{get_column_letter(col)}{r}" if col else f"{self.name}!第{r}行"
 
     def rows(self) -> list[Row]:
-        """Data rows (row 2 on), skipping rows whose known cells are all empty."""
-        out = []
-        cols = list(self.cols.values())
-        if not cols:
-            return out
-        for r in range(2, self.ws.max_row + 1):
-            if any(self.ws.cell(r, c).value not in (None, "") for c in cols):
-                out.append(Row(self, r))
-        return out
+        """Data rows (row 2 on), skipping rows whose known cells are all empty (computed once)."""
+        if self._rows is None:
+            cols = set(self.cols.values())
+            used = {r for (r, c), cell in self.ws._cells.items() if r > 1 and c in cols and cell.value not in (None, "")}
+            self._rows = [Row(self, r) for r in sorted(used)]
+        return list(self._rows)
+
+    def by_number(self) -> dict[str, Row]:
+        """Rows by register number (first one wins; duplicates are reported by check); cached."""
+        if self._index is None:
+            self._index = {}
+            for row in self.rows():
+                self._index.setdefault(row.number, row)
+        return self._index
 
     def append(self, values: dict, *, context: ChangeContext) -> Row:
         """Add a row after the last used one and journal each value."""
@@ -231,6 +256,7 @@ class SheetView:
         row = Row(self, (used[-1].r if used else 1) + 1)
         for h, v in values.items():
             row.set(h, v, context=context)
+        self._rows = self._index = None
         return row
 
 

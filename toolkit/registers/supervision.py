@@ -47,10 +47,7 @@ def assign_numbers(ledger: Ledger, prefix: str, context: ChangeContext) -> list[
 
 def find_row(ledger: Ledger, number: str) -> Row | None:
     """The supervision row with this 立项编号."""
-    for row in ledger.sheet(S.SUPERVISION.name).rows():
-        if row.number == number:
-            return row
-    return None
+    return ledger.sheet(S.SUPERVISION.name).by_number().get(number)
 
 
 def recipients(row: Row, units: Units) -> list[tuple[str, str]]:

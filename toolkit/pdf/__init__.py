@@ -1,0 +1,1 @@
+"""PDF both ways: LibreOffice conversion (out), reading returned PDFs (in), page assembly."""
