@@ -102,8 +102,10 @@ def generate():
 @click.option("--unit", help="只生成发给该单位的通知单（全称或简称）。")
 @click.option("--force", is_flag=True, help="重新生成已下发过的通知单。")
 @click.option("--dry-run", is_flag=True, help="只列出将生成的文件，不写文件、不改台账。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成可打印的 PDF（与 .docx 同名）。")
+@click.option("--merge", is_flag=True, help="另生成一份合并打印文件（每份另起一页），放在 outbox/打印/。")
 @handle_errors
-def notice(wsdir, ids, unit, force, dry_run):
+def notice(wsdir, ids, unit, force, dry_run, pdf, merge):
     """生成督查督办通知单：主办单位一份，每个协办单位各一份。"""
     ws = Workspace(wsdir)
 
@@ -111,7 +113,7 @@ def notice(wsdir, ids, unit, force, dry_run):
         with click.progressbar(jobs, label="生成通知单", file=sys.stderr) as bar:
             yield from bar
 
-    result = run_generate(ws, "notice", ids=ids, unit=unit, force=force, dry_run=dry_run, progress=progress)
+    result = run_generate(ws, "notice", ids=ids, unit=unit, force=force, dry_run=dry_run, pdf=pdf, merge=merge, progress=progress)
     for number in result.numbered:
         click.echo(f"自动编号：{number}")
     for d in result.documents:
@@ -121,6 +123,28 @@ def notice(wsdir, ids, unit, force, dry_run):
     click.echo(
         f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）；跳过 {len(result.skipped)} 个事项（已下发或已办结，重新生成请加 --force）。"
     )
+    _report_print_files(ws, result)
+
+
+def _report_print_files(ws, result) -> None:
+    """Print the merged file and the PDF outcome; exit non-zero when PDFs are missing."""
+    merged_pdf = result.merged.with_suffix(".pdf") if result.merged else None
+    if result.merged:
+        click.echo(f"合并打印文件：{result.merged.relative_to(ws.root)}")
+    if result.pdf is None:
+        return
+    singles = [p for p in result.pdf.written if p != merged_pdf]
+    click.echo(f"PDF：已生成 {len(singles)} 份（与 .docx 同名同目录）。")
+    if merged_pdf in result.pdf.written:
+        click.echo(f"合并打印 PDF：{merged_pdf.relative_to(ws.root)}")
+    if result.pdf.error:
+        click.secho(f"错误：以下 {len(result.pdf.missing)} 份 PDF 未生成（.docx 已生成，台账已更新）：", fg="red", err=True)
+        for p in result.pdf.missing[:20]:
+            click.echo(f"  {p.relative_to(ws.root)}", err=True)
+        if len(result.pdf.missing) > 20:
+            click.echo(f"  ……另有 {len(result.pdf.missing) - 20} 份", err=True)
+        click.echo(str(result.pdf.error), err=True)
+        sys.exit(result.pdf.error.exit_code)
 
 
 @main.command()

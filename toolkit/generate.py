@@ -18,7 +18,6 @@ from .ledger.store import default_mode
 from .ledger.validate import check_ledger, errors_of
 from .ledger.workbook import ChangeContext, Ledger
 from .pdf.render import PdfJob, PdfResult, make_pdfs
-from .pdf.soffice import find_soffice
 from .registers import supervision as sup
 from .registers.units import Units
 from .workspace import Workspace
@@ -94,8 +93,6 @@ def generate(
         raise UsageError(f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(KINDS)}。")
     ledger = open_valid_ledger(ws, for_write=not dry_run)
     template = compile_kind(ws, kind)
-    if pdf and not dry_run:
-        find_soffice(ws.settings.soffice_path)  # fail before anything is written when LibreOffice is missing
     context = ChangeContext(operation=f"generate {kind_code}")
     result = GenerateResult(kind=kind.title, dry_run=dry_run)
     if not dry_run:

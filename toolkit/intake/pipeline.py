@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -16,9 +19,11 @@ from ..registers import supervision as sup
 from ..registers.units import Units
 from ..workspace import Workspace
 from .docx_reader import read_docx
+from .pdf_reader import read_pdf
+from .returned import ReturnedForm
 
 APPLIED, UNCHANGED, DUPLICATE, REJECTED = "已更新", "无变化", "重复", "退回"
-ACCEPTED_SUFFIXES = (".docx",)
+PARALLEL_FROM = 24  # files: below this a process pool costs more than it saves
 ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
 
 
@@ -73,17 +78,17 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
     seen = ledger.journal_sha256s()
     files = inbox_files(ws, paths)
     outcomes: list[tuple[Path, Outcome]] = []
-    for path in progress(files) if progress else files:
-        sha = sha256_of(path)
+    for path, sha, form, problem in read_all(files, progress):
         if sha in seen:
             outcomes.append((path, Outcome(path.name, DUPLICATE, message="该文件此前已处理过（内容完全相同），本次未改动台账。")))
             continue
         seen.add(sha)
-        outcome = Outcome(path.name, REJECTED)
-        try:
-            _apply_one(ws, ledger, units, path, sha, outcome)
-        except FormRejected as exc:
-            outcome.result, outcome.message = REJECTED, str(exc)
+        outcome = Outcome(path.name, REJECTED, message=problem)
+        if form is not None:
+            try:
+                _apply_one(ws, ledger, units, path, sha, form, outcome)
+            except FormRejected as exc:
+                outcome.result, outcome.message = REJECTED, str(exc)
         outcomes.append((path, outcome))
     if ledger.pending:
         ledger.save(keep_backups=ws.settings.backups)
@@ -93,11 +98,40 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
     return [o for _, o in outcomes]
 
 
-def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, outcome: Outcome) -> None:
-    """Read, match, check and apply one file, filling ``outcome``; FormRejected leaves the ledger untouched."""
-    if path.suffix.lower() not in ACCEPTED_SUFFIXES:
-        raise FormRejected(f"不支持的文件类型“{path.suffix or '无扩展名'}”。", hint="请提交 Word .docx 文件（在下发的通知单上填写）。")
-    form = read_docx(path, ALL_LABELS)
+def read_returned(path: Path) -> tuple[Path, str, ReturnedForm | None, str]:
+    """Hash and read one file: (path, sha256, form or None, the reason it cannot be read)."""
+    sha = sha256_of(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(5)
+        if head.startswith(b"%PDF"):
+            return path, sha, read_pdf(path, ALL_LABELS), ""
+        if head.startswith(b"PK") or path.suffix.lower() == ".docx":
+            return path, sha, read_docx(path, ALL_LABELS), ""
+        raise FormRejected(
+            f"不支持的文件类型“{path.suffix or '无扩展名'}”。",
+            hint="请提交在下发的通知单上填写的 Word .docx 文件，或由它导出的 PDF。",
+        )
+    except FormRejected as exc:
+        return path, sha, None, str(exc)
+
+
+def read_all(files: list[Path], progress=None):
+    """Read every file, on all cores for large batches; results in the order of ``files``."""
+    if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        results = map(read_returned, files)
+    else:
+        pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
+        results = pool.map(read_returned, files, chunksize=8)
+    try:
+        yield from (progress(results) if progress else results)
+    finally:
+        if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+            pool.shutdown()
+
+
+def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: ReturnedForm, outcome: Outcome) -> None:
+    """Match, check and apply one read form, filling ``outcome``; FormRejected leaves the ledger untouched."""
     ident = form.identity()
     outcome.number, outcome.unit = ident.number, ident.unit
     kind = KINDS.get(ident.kind)

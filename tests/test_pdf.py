@@ -1,0 +1,242 @@
+"""PDF both ways: print-ready PDFs from a real LibreOffice, and returned PDFs made the real way."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import stat
+import subprocess
+
+import docx
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+
+from toolkit import generate, ingest
+from toolkit.cli import main
+from toolkit.forms.fill import fill_form
+from toolkit.pdf.soffice import Soffice
+
+from .conftest import digest, notice_path, sup_rows
+from .test_intake import DONE
+
+pytestmark = pytest.mark.slow
+
+
+def embedded_fonts(path) -> set[str]:
+    """BaseFont names of every font the PDF's pages use."""
+    names = set()
+    for page in PdfReader(str(path)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]))
+    return names
+
+
+def test_generate_pdf_and_merge(ws, soffice):
+    result = generate(ws, "notice", pdf=True, merge=True)
+    assert result.pdf.error is None and not result.pdf.missing
+    pdfs = sorted((ws.outbox / "督查督办通知单").glob("*.pdf"))
+    assert [p.stem for p in pdfs] == sorted(d.path.stem for d in result.documents)
+    with pdfplumber.open(notice_path(ws, "DB-2026-003").with_suffix(".pdf")) as pdf:
+        text = "".join(p.extract_text() for p in pdf.pages)
+    for expected in (
+        "督查督办通知单",
+        "食堂食品安全专项整治",
+        "后勤管理处",
+        "2026年12月31日",
+        "办理情况",
+        "DW1|notice|DB-2026-003|后勤管理处|主办",
+    ):
+        assert expected in text.replace(" ", ""), expected
+    fonts = embedded_fonts(pdfs[0])
+    assert fonts and all("CJK" in f or "WenKai" in f for f in fonts), fonts
+    # the print file: every document, each from a new page, no blank pages
+    merged_pdf = result.merged.with_suffix(".pdf")
+    total = sum(len(PdfReader(str(p)).pages) for p in pdfs)
+    reader = PdfReader(str(merged_pdf))
+    assert len(reader.pages) == total
+    assert all(page.extract_text().strip() for page in reader.pages)
+    merged_text = "\n".join(p.text for p in docx.Document(str(result.merged)).paragraphs)
+    assert merged_text.count("督查督办通知单") == len(result.documents)
+    assert stat.S_IMODE(pdfs[0].stat().st_mode) & 0o044
+
+
+def test_first_page_renders_for_a_person(ws, soffice, tmp_path):
+    generate(ws, "notice", ids=["DB-2026-002"], pdf=True)
+    pdf = notice_path(ws, "DB-2026-002").with_suffix(".pdf")
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    png = next(tmp_path.glob("page*.png"))
+    img = Image.open(png).convert("L")
+    assert img.size[0] < img.size[1]  # A4 portrait
+    dark = sum(img.histogram()[:128])
+    assert dark > 1000  # text and table lines, not an empty page
+
+
+@pytest.mark.parametrize(
+    "program, words",
+    [
+        ("/nonexistent/soffice", ("路径不存在", "apt-get install")),
+        ("#!/bin/sh\nexit 3\n", ("转换失败", "apt-get install")),
+        ("#!/bin/sh\nsleep 30\n", ("超时", "timeout")),
+    ],
+    ids=["missing", "fails", "hangs"],
+)
+def test_docx_still_written_when_libreoffice_cannot_convert(ws, tmp_path, program, words):
+    if program.startswith("#!"):
+        fake = tmp_path / "soffice"
+        fake.write_text(program)
+        fake.chmod(0o755)
+        program = str(fake)
+    settings = ws.root / "dangwu.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        .replace('soffice_path = ""', f'soffice_path = "{program}"')
+        .replace("timeout = 120", "timeout = 2"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["generate", "notice", "-w", str(ws.root), "--pdf"])
+    assert result.exit_code == 6, result.output
+    assert all(w in result.output for w in words) and "PDF 未生成" in result.output
+    assert len(list((ws.outbox / "督查督办通知单").glob("*.docx"))) == 6
+    assert not list(ws.outbox.rglob("*.pdf"))
+    assert sup_rows(ws)["DB-2026-001"]["状态"] == "已通知"
+
+
+# ---- returned PDFs, exported by a real LibreOffice
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, soffice):
+    """Filled notices exported to PDF by LibreOffice in one call: {name: pdf path}, plus the workspace."""
+    from toolkit import init_workspace
+    from toolkit.ledger import schema as S
+
+    from .conftest import ITEMS, UNITS, add_rows
+
+    root = tmp_path_factory.mktemp("pdfws")
+    ws = init_workspace(root / "ws", units=UNITS)
+    add_rows(ws.ledger_path, S.SUPERVISION.name, ITEMS)
+    generate(ws, "notice")
+    long_text = "按照学校部署，" + "我处组织各教研室逐条对照质量监控要求开展自查，形成问题清单并落实整改责任人和时限，" * 4
+    cases = {
+        "done": ("DB-2026-001", {**DONE, "办理情况": "第一段：已制定办法。\n第二段：已报送。"}),
+        "wrapped": ("DB-2026-003", {**DONE, "办理情况": long_text, "办理状态": "□已办结　☑办理中", "完成日期": ""}),
+        "edited": ("DB-2026-002", {**DONE, "办理时限": "2026年12月31日"}),
+        "acro": ("DB-2026-002", {}),
+    }
+    src = root / "filled"
+    for name, (number, answers) in cases.items():
+        fill_form(notice_path(ws, number), src / f"{name}.docx", answers)
+    outs = Soffice(timeout=180).convert(sorted(src.glob("*.docx")), root / "pdf")
+    return ws, {p.stem: p for p in outs}, long_text
+
+
+def _fresh(exported, tmp_path):
+    """A copy of the module's workspace, so each test starts from the same ledger."""
+    ws_src, pdfs, long_text = exported
+    from toolkit import Workspace
+
+    shutil.copytree(ws_src.root, tmp_path / "ws")
+    return Workspace(tmp_path / "ws"), pdfs, long_text
+
+
+def test_exported_pdf_is_ingested(exported, tmp_path):
+    ws, pdfs, _ = _fresh(exported, tmp_path)
+    shutil.copy(pdfs["done"], ws.inbox / "反馈.pdf")
+    [out] = ingest(ws)
+    assert out.result == "已更新" and out.number == "DB-2026-001", out.message
+    row = sup_rows(ws)["DB-2026-001"]
+    assert row["状态"] == "待审核" and row["办理情况"] == "第一段：已制定办法。\n第二段：已报送。"
+    assert row["完成日期"].date().isoformat() == "2026-06-01" and row["承办人"] == "李敏"
+    assert (ws.processed / "反馈.pdf").exists()
+
+
+def test_lines_wrapped_in_a_cell_are_joined(exported, tmp_path):
+    ws, pdfs, long_text = _fresh(exported, tmp_path)
+    shutil.copy(pdfs["wrapped"], ws.inbox / "长文.pdf")
+    [out] = ingest(ws)
+    assert out.result == "已更新", out.message
+    row = sup_rows(ws)["DB-2026-003"]
+    assert row["状态"] == "办理中" and row["办理情况"] == long_text
+
+
+def test_pdf_with_edited_prefilled_field_is_refused(exported, tmp_path):
+    ws, pdfs, _ = _fresh(exported, tmp_path)
+    shutil.copy(pdfs["edited"], ws.inbox / "e.pdf")
+    before = digest(ws.ledger_path)
+    [out] = ingest(ws)
+    assert out.result == "退回" and "办理时限" in out.message
+    assert digest(ws.ledger_path) == before
+
+
+def _scanned(pdf, target, tmp_path):
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "scan")], check=True)
+    pages = [Image.open(p).convert("RGB") for p in sorted(tmp_path.glob("scan*.png"))]
+    pages[0].save(target, save_all=True, append_images=pages[1:])
+
+
+def _encrypted(pdf, target, tmp_path):
+    writer = PdfWriter(clone_from=str(pdf))
+    writer.encrypt(user_password="1234", owner_password="5678")
+    writer.write(str(target))
+
+
+def _truncated(pdf, target, tmp_path):
+    data = pdf.read_bytes()
+    target.write_bytes(data[: len(data) // 3])
+
+
+@pytest.mark.parametrize(
+    "make, words", [(_scanned, "扫描件"), (_encrypted, "密码"), (_truncated, "损坏")], ids=["scanned", "encrypted", "truncated"]
+)
+def test_unreadable_pdfs_are_rejected_with_a_reason(exported, tmp_path, make, words):
+    ws, pdfs, _ = _fresh(exported, tmp_path)
+    make(pdfs["done"], ws.inbox / "回执.pdf", tmp_path)
+    before = digest(ws.ledger_path)
+    [out] = ingest(ws)
+    assert out.result == "退回" and words in out.message, out.message
+    assert digest(ws.ledger_path) == before
+    assert words in (ws.rejected / "回执.pdf.原因.txt").read_text(encoding="utf-8")
+
+
+def _add_text_fields(pdf, target, values: dict[str, str]) -> None:
+    """Make a fillable PDF: text fields named after the labels, holding the unit's answers."""
+    writer = PdfWriter(clone_from=str(pdf))
+    page = writer.pages[0]
+    fields = ArrayObject()
+    for i, (name, value) in enumerate(values.items()):
+        field = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Tx"),
+                NameObject("/T"): TextStringObject(name),
+                NameObject("/V"): TextStringObject(value),
+                NameObject("/Rect"): ArrayObject(
+                    [NumberObject(10), NumberObject(10 + 12 * i), NumberObject(200), NumberObject(20 + 12 * i)]
+                ),
+            }
+        )
+        ref = writer._add_object(field)
+        page.setdefault(NameObject("/Annots"), ArrayObject()).append(ref)
+        fields.append(ref)
+    writer._root_object[NameObject("/AcroForm")] = writer._add_object(DictionaryObject({NameObject("/Fields"): fields}))
+    buf = io.BytesIO()
+    writer.write(buf)
+    target.write_bytes(buf.getvalue())
+
+
+def test_fillable_pdf_is_read_from_its_fields(exported, tmp_path):
+    ws, pdfs, _ = _fresh(exported, tmp_path)
+    _add_text_fields(
+        pdfs["acro"],
+        ws.inbox / "可填写.pdf",
+        {"办理情况": "在表单域中填写的情况", "办理状态": "已办结", "完成日期": "2026-06-02", "承办人": "钱进"},
+    )
+    [out] = ingest(ws)
+    assert out.result == "已更新", out.message
+    row = sup_rows(ws)["DB-2026-002"]
+    assert row["办理情况"] == "在表单域中填写的情况" and row["状态"] == "待审核" and row["承办人"] == "钱进"
