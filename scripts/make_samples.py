@@ -16,11 +16,14 @@ from pathlib import Path
 
 import docx
 import openpyxl
+from PIL import Image
+from pypdf import PdfWriter
 
 import toolkit
 from toolkit import Workspace
 from toolkit.forms.fill import fill_form
 from toolkit.ledger import schema as S
+from toolkit.pdf.soffice import Soffice
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -128,6 +131,9 @@ CLOSED = 11  # this item is closed in the ledger after its notice went out
 CLOSED_VALUES = {"状态": "已办结", "最近反馈日期": D(2026, 5, 8), "办理情况": "自查问题6项，已全部完成整改，整改台账已报送。", "完成日期": D(2026, 5, 8),
                  "承办人": "林晓", "联系电话": "0571-86001001", "审核意见": "同意办结", "办结日期": D(2026, 5, 15)}
 FOREIGN_ROWS = [("督办事项", "推进智慧校园二期建设"), ("办理状态", "已办结"), ("办理情况", "统一身份认证已上线。")]
+LONG_TEXT = ("组织部按照“对标争先”建设计划，已完成信息工程学院、机电工程学院、经济管理学院三个党总支的样板支部培育对象遴选，"
+             "建立了“一支部一方案”培育台账，逐月跟踪支部书记抓党建工作、党员教育管理和组织生活开展情况；"
+             "10月下旬组织了中期交叉检查，发现问题12项，已整改9项，其余3项明确了责任人和整改时限，计划11月底前全部完成并报送推进情况。")
 
 
 @dataclass
@@ -140,7 +146,7 @@ class Case:
     item: int = 0  # 1-based row of ITEMS whose notice it starts from
     answers: dict = field(default_factory=dict)
     unit: str = ""  # recipient when not the 主办单位 (a 协办 copy)
-    make: str = "fill"  # fill / lo / txt / truncated / foreign / number / unit:NAME / copy:FILE
+    make: str = "fill"  # fill / lo / txt / truncated / foreign / number / unit:NAME / copy:FILE / pdf / pdf:scan|encrypt|truncate
     reason: str = ""  # text the message must contain
     state: str = ""  # 状态 of the item after ingest (a returned-but-refused form leaves it as it was)
     done: D | None = None  # 完成日期 of the item after ingest
@@ -198,6 +204,22 @@ CASES = [
          fb(text="补充自查整改材料。", date="2026年5月8日"), reason="已办结（办结日期 2026-05-15），不再接收反馈"),
     Case("重复提交_同一文件再交一次.docx", "与“已办结_日期写作2026-03-05.docx”完全相同（字节一致）的文件", "重复", 4,
          make="copy:已办结_日期写作2026-03-05.docx", reason="该文件此前已处理过（内容完全相同）", state="待审核"),
+    # PDFs: filled notices exported by LibreOffice (as Word/WPS 另存为 PDF would), some spoiled afterwards
+    Case("PDF_已办结_办理情况两段.pdf", "填写后导出为 PDF（LibreOffice），已办结，办理情况两段（该事项的 Word 文件传坏后改交 PDF）", "已更新", 15,
+         fb(text="一、实行二级学院书记院长“一把手”访企拓岗，走访企业126家，新增就业岗位870个。\n"
+                 "二、截至8月28日，2026届毕业生就业去向落实率96.2%。", date="2026年8月28日"),
+         make="pdf", state="待审核", done=D(2026, 8, 28)),
+    Case("PDF_办理中_办理情况长文自动换行.pdf", "填写后导出为 PDF，办理中，办理情况很长、在格内自动换成多行（读取时接回一段）", "已更新", 13,
+         fb(BOX_WIP, LONG_TEXT), make="pdf", state="办理中"),
+    Case("PDF_扫描件.pdf", "导出的 PDF 打印签字后扫描（100 dpi 图片，没有文字层）", "退回", 16,
+         fb(text="已对照检查要点完成自查，自查报告已报党委。", date="2026年6月25日"), make="pdf:scan", reason="是扫描件（页面是图片，没有文字层）"),
+    Case("PDF_设置了打开密码.pdf", "导出的 PDF 设置了打开密码", "退回", 18,
+         fb(text="教学楼维修和学生公寓改造已完工并通过验收。", date="2026年8月20日"), make="pdf:encrypt", reason="设置了打开密码（已加密）"),
+    Case("PDF_文件被截断.pdf", "导出的 PDF 传输中被截断", "退回", 19,
+         fb(text="展陈内容已更新，校庆期间开放。", date="2026年9月28日"), make="pdf:truncate", reason="PDF 文件已损坏或不完整"),
+    Case("PDF_改动了办理时限.pdf", "导出 PDF 前把预填的办理时限改成 2026年12月31日", "退回", 20,
+         fb(BOX_WIP, "师德失范问题排查已完成，负面清单正在修订。", 办理时限="2026年12月31日"), make="pdf",
+         reason="预填的内容被改动：办理时限"),
 ]
 # fmt: on
 
@@ -291,8 +313,47 @@ def foreign_docx(dst: Path) -> None:
     document.save(str(dst))
 
 
+def scanned_pdf(pdf: Path, dst: Path, tmp: Path) -> None:
+    """Print-and-scan: render the pages at 100 dpi and save the images as a PDF with no text layer."""
+    prefix = tmp / f"scan-{pdf.stem}"
+    subprocess.run(["pdftoppm", "-r", "100", "-gray", "-png", str(pdf), str(prefix)], check=True, capture_output=True, timeout=120)
+    pages = [Image.open(p).convert("L") for p in sorted(tmp.glob(f"{prefix.name}*.png"))]
+    pages[0].save(dst, save_all=True, append_images=pages[1:], resolution=100.0)
+
+
+def encrypted_pdf(pdf: Path, dst: Path) -> None:
+    """The PDF with an open (user) password, as a cautious unit might send it."""
+    writer = PdfWriter(clone_from=str(pdf))
+    writer.encrypt(user_password="123456", owner_password="dangban")
+    writer.write(str(dst))
+
+
+def export_pdfs(cases: list[tuple[Case, Path]], ws: Workspace, tmp: Path) -> None:
+    """Export the filled forms to PDF in one LibreOffice call, then spoil some as the cases say."""
+    if not shutil.which("pdftoppm"):
+        sys.exit("poppler (pdftoppm) is needed for the scanned PDF sample; run `make setup`.")
+    src = tmp / "pdf-src"
+    src.mkdir()
+    docs = [shutil.move(filled, src / f"{Path(case.file).stem}.docx") for case, filled in cases]
+    pdfs = Soffice(timeout=300).convert([Path(d) for d in docs], tmp / "pdf-out")
+    for (case, _), pdf in zip(cases, pdfs):
+        dst = ws.inbox / case.file
+        if case.make == "pdf":
+            shutil.move(pdf, dst)
+        elif case.make == "pdf:scan":
+            scanned_pdf(pdf, dst, tmp)
+        elif case.make == "pdf:encrypt":
+            encrypted_pdf(pdf, dst)
+        elif case.make == "pdf:truncate":
+            data = pdf.read_bytes()
+            dst.write_bytes(data[: len(data) * 2 // 3])
+        else:
+            raise ValueError(case.make)
+
+
 def build_inbox(ws: Workspace, numbers: list[str], notices: dict, tmp: Path) -> None:
     """Make one file in inbox/ per case."""
+    to_pdf: list[tuple[Case, Path]] = []
     for i, case in enumerate(CASES):
         dst = ws.inbox / case.file
         if case.make == "txt":
@@ -310,6 +371,8 @@ def build_inbox(ws: Workspace, numbers: list[str], notices: dict, tmp: Path) -> 
         filled = fill_form(notice.path, tmp / f"{i:02d}.docx", answers_for(case, unit))
         if case.make == "fill":
             shutil.move(filled, dst)
+        elif case.make.startswith("pdf"):
+            to_pdf.append((case, filled))
         elif case.make == "lo":
             resave_with_libreoffice(filled, dst, tmp)
         elif case.make == "truncated":
@@ -321,6 +384,8 @@ def build_inbox(ws: Workspace, numbers: list[str], notices: dict, tmp: Path) -> 
             rewrite_zip(filled, dst, notice.identity, notice.identity.replace(f"|{unit}|", f"|{case.make[5:]}|"))
         else:
             raise ValueError(case.make)
+    if to_pdf:
+        export_pdfs(to_pdf, ws, tmp)
 
 
 def updated(case: Case) -> str:
@@ -352,7 +417,8 @@ def write_readme(root: Path, numbers: list[str]) -> None:
         f"  - {reset}：已编号、尚未下发（状态空白，即“已立项”）；",
         f"  - 最后 {len(NEW_ITEMS)} 项：刚登记、立项编号空白，运行 generate 时自动编号。",
         "- `outbox/督查督办通知单/`：已下发的通知单（主办单位一份，每个协办单位各一份）。",
-        f"- `inbox/`：各单位交回的 {len(CASES)} 个文件，包括正常填写的和各种应退回的情况（见下表）。",
+        f"- `inbox/`：各单位交回的 {len(CASES)} 个文件（{sum(c.file.endswith('.pdf') for c in CASES)} 个是由通知单导出的 PDF），"
+        "包括正常填写的和各种应退回的情况（见下表）。",
         "- `processed/`、`rejected/`、`archive/`：空文件夹，处理后的文件会移到这里。",
         "",
         "## 试用",
@@ -386,6 +452,7 @@ def verify(samples: Path) -> bool:
         headers = [c.value for c in sheet[1]]
         rows = {r[0].value: {h: c for h, c in zip(headers, r)} for r in sheet.iter_rows(min_row=2) if r[0].value}
         numbers = list(rows)
+        applied = {c.item: c for c in CASES if c.expect == "已更新" and not c.unit}  # the form that sets each item's row
         for case in sorted(CASES, key=lambda c: c.file):
             o = outcomes.pop(case.file, None)
             problems = []
@@ -396,11 +463,14 @@ def verify(samples: Path) -> bool:
                 if o.result not in allowed or case.reason not in o.message:
                     problems.append(f"expected {case.expect} ({case.reason})")
             row = rows.get(numbers[case.item - 1]) if case.item else None
-            state = case.state or ("已办结" if case.item == CLOSED else "已通知")
+            state = case.state or (applied[case.item].state if case.item in applied else "已办结" if case.item == CLOSED else "已通知")
             if row and row["状态"].value != state:
                 problems.append(f"状态 {row['状态'].value} != {state}")
             if row and case.done and (row["完成日期"].value is None or row["完成日期"].value.date() != case.done):
                 problems.append(f"完成日期 {row['完成日期'].value} != {case.done}")
+            text = case.answers.get("办理情况", "")
+            if row and case in applied.values() and text and (row["办理情况"].value or "") != text:
+                problems.append(f"办理情况 {row['办理情况'].value!r} is not the text typed")
             if row and "承办人" in case.answers and (row["承办人"].value, row["承办人"].data_type) != (case.answers["承办人"], "s"):
                 problems.append(f"承办人 {row['承办人'].value!r} ({row['承办人'].data_type}) is not the text typed")
             print(

@@ -1,4 +1,8 @@
-"""Build the default 督查督办通知单 Word template (docxtpl/Jinja tags) with python-docx."""
+"""Build the default 督查督办 Word templates (docxtpl/Jinja tags) with python-docx.
+
+督查督办通知单 (notice), 催办通知单 (reminder for an overdue item) and 督查督办工作情况报告
+(periodic report with a docxtpl table-row loop); all GB/T 9704 A4 page set-up.
+"""
 
 import datetime
 import io
@@ -19,7 +23,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "templates" / "督查督办" / "督查督办通知单.docx"
+TEMPLATE_DIR = ROOT / "templates" / "督查督办"
+OUT = TEMPLATE_DIR / "督查督办通知单.docx"
+REMINDER_OUT = TEMPLATE_DIR / "催办通知单.docx"
+REPORT_OUT = TEMPLATE_DIR / "督查督办工作情况报告.docx"
 TAGS = [
     "发文机关",
     "文号",
@@ -40,13 +47,53 @@ TAGS = [
     "落款单位",
     "落款日期",
 ]
+REMINDER_TAGS = [
+    "发文机关",
+    "文号",
+    "识别码",
+    "立项编号",
+    "交办时间",
+    "督办事项",
+    "主办单位",
+    "协办单位",
+    "办理时限",
+    "逾期情况",
+    "催办次数",
+    "答复期限",
+    "送达单位",
+    "承办角色",
+    "督查联系",
+    "落款单位",
+    "落款日期",
+]
+REPORT_TAGS = ["发文机关", "标题", "期间", "总体情况", "成效", "问题", "要求", "落款单位", "落款日期"]
+REPORT_SECTIONS = [("一、总体情况", "总体情况"), ("二、成效与表扬", "成效"), ("三、存在问题", "问题"), ("四、下一步要求", "要求")]
+# (header label, loop-item field, column width); widths add up to the 156 mm text width and
+# leave every 12 pt header on one line inside the 1 mm cell padding.
+STAT_COLUMNS = [
+    ("单位", Mm(34)),
+    ("主办", Mm(11)),
+    ("协办", Mm(11)),
+    ("按期办结", Mm(20)),
+    ("逾期办结", Mm(20)),
+    ("当前逾期", Mm(20)),
+    ("被催办", Mm(15)),
+    ("按期办结率", Mm(25)),
+]
+LOOP_START, LOOP_END = "{%tr for r in 单位统计 %}", "{%tr endfor %}"
 FANGSONG, HEITI, XBS, LATIN = "仿宋_GB2312", "黑体", "方正小标宋简体", "Times New Roman"
+SONGTI = "宋体"
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 FIXED = datetime.datetime(2026, 1, 1, 0, 0, 0)
 LABEL_W, VALUE_W, WIDE_W = Mm(28), Mm(50), Mm(128)
+FEEDBACK_LABELS = ["办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人"]
 LABELS = [
     ["立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位", "办理时限", "分管校领导", "督办事项", "工作要求"],
-    ["办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人"],
+    FEEDBACK_LABELS,
+]
+REMINDER_LABELS = [
+    ["立项编号", "交办时间", "主办单位", "协办单位", "办理时限", "催办次数", "逾期情况", "督办事项"],
+    FEEDBACK_LABELS,
 ]
 # Child order of w:tblPr required by the OOXML schema.
 TBLPR_ORDER = [
@@ -73,21 +120,21 @@ def tag(name):
     return "{{ " + name + " }}"
 
 
-def set_fonts(rpr, east_asia):
-    """Set Latin fonts to Times New Roman and the East-Asian font on an rPr element, dropping theme fonts."""
+def set_fonts(rpr, east_asia, latin=LATIN):
+    """Set the Latin fonts (Times New Roman unless given) and the East-Asian font on an rPr, dropping theme fonts."""
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
         rfonts = OxmlElement("w:rFonts")
         rpr.insert(0, rfonts)
     for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
         rfonts.attrib.pop(qn("w:" + attr), None)
-    for attr, val in (("ascii", LATIN), ("hAnsi", LATIN), ("eastAsia", east_asia), ("cs", LATIN)):
+    for attr, val in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
         rfonts.set(qn("w:" + attr), val)
 
 
-def set_east_asian_font(run, east_asia, size, color=None):
-    """Format one run: Latin TNR, given East-Asian font, point size and optional RGB colour."""
-    set_fonts(run._element.get_or_add_rPr(), east_asia)
+def set_east_asian_font(run, east_asia, size, color=None, latin=LATIN):
+    """Format one run: Latin font (TNR by default), given East-Asian font, point size and optional RGB colour."""
+    set_fonts(run._element.get_or_add_rPr(), east_asia, latin)
     run.font.size = Pt(size)
     if color:
         run.font.color.rgb = RGBColor.from_string(color)
@@ -111,12 +158,21 @@ def add_line(doc, text, east_asia=FANGSONG, size=16, line_pt=28, align=None):
     return par
 
 
-def set_cell_font(cell, text, label=False):
-    """Fill a cell with one paragraph of one 14 pt run: labels 黑体 centred, values 仿宋 left."""
+def indent_first_line(par, chars=2, size=16):
+    """Indent a paragraph's first line by a number of characters (w:firstLineChars plus the twips fallback)."""
+    par.paragraph_format.first_line_indent = Pt(size * chars)
+    par._p.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), str(chars * 100))
+    return par
+
+
+def set_cell_font(cell, text, label=False, size=14, line_pt=22, align=None):
+    """Fill a cell with one paragraph of one run: labels 黑体 centred, values 仿宋 left unless align is given."""
     par = cell.paragraphs[0]
-    set_spacing(par, 22, WD_ALIGN_PARAGRAPH.CENTER if label else WD_ALIGN_PARAGRAPH.LEFT)
+    if align is None:
+        align = WD_ALIGN_PARAGRAPH.CENTER if label else WD_ALIGN_PARAGRAPH.LEFT
+    set_spacing(par, line_pt, align)
     if text:
-        set_east_asian_font(par.add_run(text), HEITI if label else FANGSONG, 14)
+        set_east_asian_font(par.add_run(text), HEITI if label else FANGSONG, size)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
@@ -196,18 +252,17 @@ def setup_document(doc):
     props.revision = 1
 
 
-def build(path):
-    """Build the template document and save it to path."""
-    doc = Document()
-    setup_document(doc)
+def add_notice_head(doc, title):
+    """Issuer line, title, document number and addressee line shared by the notice and the reminder."""
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     add_line(doc, "{{ 发文机关 }}", HEITI, 16, align=center)
-    add_line(doc, "督查督办通知单", XBS, 22, align=center)
+    add_line(doc, title, XBS, 22, align=center)
     add_line(doc, "{{ 文号 }}", align=right)
     add_line(doc, "送达单位：{{ 送达单位 }}（{{ 承办角色 }}）", align=WD_ALIGN_PARAGRAPH.LEFT)
 
-    pairs = [("立项编号", "交办时间"), ("督办来源", "督查形式"), ("主办单位", "协办单位"), ("办理时限", "分管校领导")]
-    wide = ["督办事项", "工作要求"]
+
+def add_item_table(doc, pairs, wide):
+    """4-column label/value table: one row per label pair, then full-width rows (value merged over 3 columns)."""
     t1 = doc.add_table(rows=len(pairs) + len(wide), cols=4)
     format_table(t1, [LABEL_W, VALUE_W, LABEL_W, VALUE_W])
     for row, (a, b) in zip(t1.rows, pairs):
@@ -218,7 +273,11 @@ def build(path):
     for row, name in zip(t1.rows[len(pairs) :], wide):
         set_cell_font(row.cells[0], name, label=True)
         set_cell_font(merge(row, 1, 3), tag(name))
+    return t1
 
+
+def add_feedback(doc, situation_height):
+    """Feedback heading and the 2-column table the 承办单位 fills in; 办理情况 row at least the given height."""
     head = add_line(doc, "承办单位反馈（请在右侧空白格内填写，勿改动上方内容）", HEITI, 14, line_pt=22)
     head.paragraph_format.keep_with_next = True
     feedback = [
@@ -234,24 +293,147 @@ def build(path):
     for row, (label, value) in zip(t2.rows, feedback):
         set_cell_font(row.cells[0], label, label=True)
         set_cell_font(row.cells[1], value)
-    t2.rows[0].height, t2.rows[0].height_rule = Mm(60), WD_ROW_HEIGHT_RULE.AT_LEAST
+    t2.rows[0].height, t2.rows[0].height_rule = situation_height, WD_ROW_HEIGHT_RULE.AT_LEAST
+    return t2
 
-    # Keep 督查联系 and the two signature lines together if long content pushes them to page 2.
-    add_line(doc, "督查联系：{{ 督查联系 }}", size=14, line_pt=22).paragraph_format.keep_with_next = True
+
+def add_signature(doc):
+    """Right-aligned 落款单位 / 落款日期 lines, indented four characters from the right margin."""
     for text, keep in (("{{ 落款单位 }}", True), ("{{ 落款日期 }}", False)):
-        fmt = add_line(doc, text, align=right).paragraph_format
+        fmt = add_line(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format
         fmt.right_indent, fmt.keep_with_next = Pt(16 * 4), keep
 
+
+def add_closing(doc):
+    """督查联系 line kept with the signature block (so long content cannot strand it on page 2)."""
+    add_line(doc, "督查联系：{{ 督查联系 }}", size=14, line_pt=22).paragraph_format.keep_with_next = True
+    add_signature(doc)
+
+
+def footer_paragraph(doc, line_pt):
+    """Return the first-section footer's paragraph, centred with exact line spacing."""
     footer = doc.sections[0].footer
     footer.is_linked_to_previous = False
     fpar = footer.paragraphs[0]
-    set_spacing(fpar, 12, center)
+    set_spacing(fpar, line_pt, WD_ALIGN_PARAGRAPH.CENTER)
+    return fpar
+
+
+def add_identity_footer(doc):
+    """Small grey centred 识别码 footer used to match returned forms to their item."""
+    fpar = footer_paragraph(doc, 12)
     set_east_asian_font(fpar.add_run("识别码：{{ 识别码 }}"), FANGSONG, 9, color="808080")
 
+
+def add_page_number_footer(doc):
+    """GB/T 9704 page number: "— N —" centred, 4号 (14 pt) 宋体 with 宋体 digits, N from a complex PAGE field."""
+    fpar = footer_paragraph(doc, 20)
+
+    def run(text=None, child=None):
+        r = fpar.add_run(text)
+        set_east_asian_font(r, SONGTI, 14, latin=SONGTI)
+        if child is not None:
+            r._r.append(child)
+        return r
+
+    instr = make_el("instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    run("— ")
+    run(child=make_el("fldChar", fldCharType="begin"))
+    run(child=instr)
+    run(child=make_el("fldChar", fldCharType="separate"))
+    run("1")
+    run(child=make_el("fldChar", fldCharType="end"))
+    run(" —")
+
+
+def save(doc, path):
+    """Save a document with reproducible bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     doc.save(buf)
     normalize_zip(buf.getvalue(), path)
+
+
+def build(path):
+    """Build the 督查督办通知单 template document and save it to path."""
+    doc = Document()
+    setup_document(doc)
+    add_notice_head(doc, "督查督办通知单")
+    pairs = [("立项编号", "交办时间"), ("督办来源", "督查形式"), ("主办单位", "协办单位"), ("办理时限", "分管校领导")]
+    add_item_table(doc, pairs, ["督办事项", "工作要求"])
+    add_feedback(doc, Mm(60))
+    add_closing(doc)
+    add_identity_footer(doc)
+    save(doc, path)
+
+
+def add_body(doc, text):
+    """Justified 16 pt 仿宋 body paragraph, 28 pt exact spacing, first line indented two characters."""
+    return indent_first_line(add_line(doc, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY))
+
+
+def build_reminder(path):
+    """Build the 催办通知单 template: the notice's look, an overdue-item table and a shorter feedback table."""
+    doc = Document()
+    setup_document(doc)
+    add_notice_head(doc, "催办通知单")
+    add_body(doc, "你单位承办的督办事项已超过办理时限，现予催办。请于{{ 答复期限 }}前在下表中反馈办理进展或办结情况。")
+    pairs = [("立项编号", "交办时间"), ("主办单位", "协办单位"), ("办理时限", "催办次数")]
+    add_item_table(doc, pairs, ["逾期情况", "督办事项"])
+    add_feedback(doc, Mm(45))
+    add_closing(doc)
+    add_identity_footer(doc)
+    save(doc, path)
+
+
+def mark_row(row, header=False):
+    """Keep a table row on one page; a header row also repeats at the top of each page."""
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(make_el("cantSplit"))
+    if header:
+        trpr.append(make_el("tblHeader"))
+
+
+def add_stat_table(doc):
+    """Per-unit statistics table: 黑体 header row, a docxtpl {%tr for %} row, one data row, a {%tr endfor %} row."""
+    heading = add_line(doc, "附表：各单位督办事项办理情况统计", HEITI, 14)
+    heading.paragraph_format.keep_with_next = True
+    ncol = len(STAT_COLUMNS)
+    table = doc.add_table(rows=4, cols=ncol)
+    format_table(table, [width for _, width in STAT_COLUMNS])
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    header, start, data, end = table.rows
+    for cell, (name, _) in zip(header.cells, STAT_COLUMNS):
+        set_cell_font(cell, name, label=True, size=12, line_pt=18)
+    for cell, (name, _) in zip(data.cells, STAT_COLUMNS):
+        set_cell_font(cell, "{{ r." + name + " }}", size=12, line_pt=18, align=center)
+    # docxtpl drops each {%tr %} row whole; merging it keeps the tag on one readable line in Word.
+    for row, text in ((start, LOOP_START), (end, LOOP_END)):
+        set_cell_font(merge(row, 0, ncol - 1), text, size=12, line_pt=18, align=WD_ALIGN_PARAGRAPH.LEFT)
+    mark_row(header, header=True)
+    mark_row(data)
+    return table
+
+
+def build_report(path):
+    """Build the 督查督办工作情况报告 template: GB/T 9704 report with a per-unit statistics table loop."""
+    doc = Document()
+    setup_document(doc)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    add_line(doc, "{{ 发文机关 }}", HEITI, 16, align=center)
+    add_line(doc, "{{ 标题 }}", XBS, 22, align=center)
+    add_line(doc, "（{{ 期间 }}）", align=center)
+    add_line(doc, "")  # GB/T 9704: one blank line between the title block and the text
+    for heading, name in REPORT_SECTIONS:
+        indent_first_line(add_line(doc, heading, HEITI, 16)).paragraph_format.keep_with_next = True
+        add_body(doc, tag(name))
+    add_stat_table(doc)
+    add_line(doc, "").paragraph_format.keep_with_next = True
+    add_signature(doc)
+    add_page_number_footer(doc)
+    save(doc, path)
 
 
 def normalize_zip(blob, path):
@@ -269,37 +451,108 @@ def xml_text(path):
         return "".join(zf.read(n).decode("utf-8") for n in names)
 
 
-def verify(path):
-    """Assert tags are unsplit, label cells are exact single runs, and docxtpl renders all values."""
-    from docxtpl import DocxTemplate
-
+def check_tags(path, tags):
+    """Assert every tag appears whole (one run) in the document or footer XML."""
     xml = xml_text(path)
-    missing = [t for t in TAGS if tag(t) not in xml]
+    missing = [t for t in tags if tag(t) not in xml]
     assert not missing, f"split or missing tags: {missing}"
-    for table, labels in zip(Document(str(path)).tables, LABELS):
+    return xml
+
+
+def check_labels(path, label_sets):
+    """Assert each label cell (columns 0 and 2) holds exactly its label as one paragraph of one run."""
+    for table, labels in zip(Document(str(path)).tables, label_sets):
         cells = [c for row in table.rows for c in row.cells[::2] if c.text in labels]  # label columns 0 and 2
         found = [c.text for c in cells if len(c.paragraphs) == 1 and len(c.paragraphs[0].runs) == 1]
         assert sorted(set(found)) == sorted(labels), f"label cells differ: {found}"
-    context = {t: f"测试值-{t}" for t in TAGS}
-    special = "第一段 R&D <x>\n第二段"  # must be escaped and get a line break
+
+
+def render(path, context):
+    """Render a template with docxtpl (autoescaped) and return (rendered XML text, rendered Document)."""
+    from docxtpl import DocxTemplate
+
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "rendered.docx"
         tpl = DocxTemplate(str(path))
         # Without autoescape docxtpl silently drops "&D" and turns "<x>" into an element.
-        tpl.render(dict(context, 督办事项=special), autoescape=True)
+        tpl.render(context, autoescape=True)
         tpl.save(str(out))
-        rendered = xml_text(out)
+        return xml_text(out), Document(str(out))
+
+
+def check_rendered(rendered, context, special_key):
+    """Assert the special value was escaped with a line break, all other values appear and no tag is left."""
     assert "第一段 R&amp;D &lt;x&gt;</w:t><w:br/>" in rendered, "special characters or newline mishandled"
-    absent = [v for k, v in context.items() if k != "督办事项" and v not in rendered]
+    absent = [v for k, v in context.items() if k != special_key and isinstance(v, str) and v not in rendered]
     assert not absent, f"values not rendered: {absent}"
     assert "{{" not in rendered and "}}" not in rendered, "unrendered tags remain"
+    assert "{%" not in rendered and "%}" not in rendered, "unrendered block tags remain"
+
+
+SPECIAL = "第一段 R&D <x>\n第二段"  # must be escaped and get a line break
+
+
+def verify_form(path, tags, label_sets, special_key="督办事项"):
+    """Check a notice-style form: whole tags, exact label cells, rendered values and the identity footer."""
+    check_tags(path, tags)
+    check_labels(path, label_sets)
+    context = {t: f"测试值-{t}" for t in tags}
+    rendered, _ = render(path, dict(context, **{special_key: SPECIAL}))
+    check_rendered(rendered, context, special_key)
+    assert "识别码：测试值-识别码" in rendered, "identity footer not rendered"
+    return rendered
+
+
+def verify(path):
+    """Assert tags are unsplit, label cells are exact single runs, and docxtpl renders all values."""
+    verify_form(path, TAGS, LABELS)
+
+
+def verify_reminder(path):
+    """Check the 催办通知单 template, including its indented body paragraph and the 45 mm feedback row."""
+    rendered = verify_form(path, REMINDER_TAGS, REMINDER_LABELS)
+    assert "请于测试值-答复期限前在下表中反馈" in rendered, "答复期限 sentence not rendered"
+    doc = Document(str(path))
+    body = next(p for p in doc.paragraphs if "现予催办" in p.text)
+    assert body.paragraph_format.first_line_indent == Pt(32), "body paragraph not indented two characters"
+    t1, t2 = doc.tables
+    assert len(t1.rows) == 5 and len(t1.columns) == 4, "催办 item table shape"
+    assert t2.rows[0].height.twips == Mm(45).twips and t2.rows[0].height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def verify_report(path):
+    """Check the report: whole tags, the {%tr %} loop rows, no identity, a PAGE field, and a 2-unit render."""
+    xml = check_tags(path, REPORT_TAGS + ["r." + name for name, _ in STAT_COLUMNS])
+    assert LOOP_START in xml and LOOP_END in xml, "table-row loop tags split or missing"
+    assert "识别码" not in xml, "the report must carry no identity"
+    assert "PAGE" in xml and 'fldCharType="begin"' in xml, "page-number field missing"
+    (table,) = Document(str(path)).tables
+    assert [c.text for c in table.rows[0].cells] == [name for name, _ in STAT_COLUMNS], "header row differs"
+    context = {t: f"测试值-{t}" for t in REPORT_TAGS}
+    units = [
+        {"单位": "甲学院", "主办": 3, "协办": 1, "按期办结": 2, "逾期办结": 1, "当前逾期": 0, "被催办": 1, "按期办结率": "66.7%"},
+        {"单位": "乙处 R&D", "主办": 5, "协办": 2, "按期办结": 5, "逾期办结": 0, "当前逾期": 0, "被催办": 0, "按期办结率": "100.0%"},
+    ]
+    rendered, doc = render(path, dict(context, 总体情况=SPECIAL, 单位统计=units))
+    check_rendered(rendered, context, "总体情况")
+    (table,) = doc.tables
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    expected = [[str(u[name]) for name, _ in STAT_COLUMNS] for u in units]
+    assert rows == [[name for name, _ in STAT_COLUMNS]] + expected, f"loop rows rendered wrongly: {rows}"
+    assert "乙处 R&amp;D" in rendered, "loop values not escaped"
+    assert "测试值-发文机关" in rendered and "识别码" not in rendered
 
 
 def main():
-    """Build and verify the template, printing the output path."""
-    build(OUT)
-    verify(OUT)
-    print(OUT.relative_to(ROOT))
+    """Build and verify every template, printing the output paths."""
+    for builder, checker, path in (
+        (build, verify, OUT),
+        (build_reminder, verify_reminder, REMINDER_OUT),
+        (build_report, verify_report, REPORT_OUT),
+    ):
+        builder(path)
+        checker(path)
+        print(path.relative_to(ROOT))
     return 0
 
 

@@ -4,8 +4,8 @@ set -euo pipefail
 
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
-fc-list 2>/dev/null | grep -qi "Noto Serif CJK" || need+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -qi "LXGW WenKai" || need+=(fonts-lxgw-wenkai)
+fc-list 2>/dev/null | grep -i "Noto Serif CJK" >/dev/null || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "LXGW WenKai" >/dev/null || need+=(fonts-lxgw-wenkai)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 

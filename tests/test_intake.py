@@ -323,3 +323,20 @@ def test_written_files_are_not_private(notified):
 
     for path in [notified.ledger_path, notice_path(notified, "DB-2026-001")]:
         assert stat.S_IMODE(path.stat().st_mode) & 0o044, path
+
+
+def test_every_report_is_kept_in_the_progress_sheet(notified):
+    returned(notified, "DB-2026-003", {**DONE, "办理状态": "办理中", "办理情况": "第一次进展"}, "p1.docx")
+    ingest(notified)
+    returned(notified, "DB-2026-003", {**DONE, "办理状态": "办理中", "办理情况": "第二次进展"}, "p2.docx")
+    returned(notified, "DB-2026-003", {**DONE, "办理情况": "协办配合情况"}, "c.docx", role="协办")
+    ingest(notified)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(notified.ledger_path)["办理进展"]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if any(r)]
+    texts = [(r[1], r[2], r[3], r[4], r[5]) for r in rows]
+    assert ("DB-2026-003", "后勤管理处", "主办", "办理中", "第一次进展") in texts
+    assert ("DB-2026-003", "后勤管理处", "主办", "办理中", "第二次进展") in texts
+    assert any(t[2] == "协办" and t[4] == "协办配合情况" for t in texts)
+    assert sup_rows(notified)["DB-2026-003"]["办理情况"] == "第二次进展"  # the ledger row shows the latest

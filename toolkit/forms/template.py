@@ -57,6 +57,11 @@ def docx_text(value) -> Markup:
     return Markup(_BREAK.join(escape(line) for line in text.split("\n")))
 
 
+def docx_paragraphs(paragraphs) -> Markup:
+    """Several paragraphs for one tag: each becomes its own paragraph with the tag's formatting."""
+    return Markup("\a".join(str(docx_text(p)) for p in paragraphs))
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
     """The sandbox templates render in: no attribute access to internals, no mutation."""
     return ImmutableSandboxedEnvironment(autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -138,6 +143,8 @@ class CompiledTemplate:
                 xml = template.render(context)
             except jinja2.TemplateError as exc:
                 raise TemplateError(f"模板 {self.path.name} 渲染失败：{exc}", hint="请检查模板中的标签。") from exc
+            if "\a" in xml:  # paragraph breaks asked for by docx_paragraphs: docxtpl's listing rules
+                xml = DocxTemplate.resolve_listing(None, xml)
             out[fname] = xml.encode("utf-8")
         return out
 

@@ -142,12 +142,11 @@ def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: 
     context = ChangeContext(operation="ingest", source=path.name, sha256=sha)
     changed = sup.apply_feedback(row, ident.role, feedback, context)
     ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{feedback.status}"))
-    if ident.role == sup.CO and feedback.text:
-        ledger.journal(context.change(kind.register.name, row.number, f"协办反馈（{ident.unit}）", "", feedback.text))
+    sup.record_progress(ledger, row, units.canonical(ident.unit), ident.role, feedback, context)
     outcome.result = APPLIED if changed else UNCHANGED
     outcome.message = ("更新：" + "、".join(changed)) if changed else "内容与台账一致，无需更新。"
     if ident.role == sup.CO:
-        outcome.message = "协办单位反馈已登记（不改变事项状态）。"
+        outcome.message = "协办单位反馈已记入“办理进展”（不改变事项状态）。"
 
 
 def _file_away(ws: Workspace, path: Path, outcome: Outcome, stamp: str) -> None:

@@ -22,32 +22,7 @@ def new_workbook(units: list[dict] | None = None, members: list[dict] | None = N
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for sheet in S.ALL_SHEETS:
-        ws = wb.create_sheet(sheet.name)
-        for i, col in enumerate(sheet.columns, start=1):
-            cell = ws.cell(1, i, col.header)
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-            letter = get_column_letter(i)
-            ws.column_dimensions[letter].width = col.width
-            rng = f"{letter}2:{letter}{MAX_ROWS}"
-            if col.kind == S.CHOICE:
-                dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True)
-                dv.error = f"请从下拉列表中选择：{'、'.join(col.choices)}"
-                dv.errorTitle = col.header
-                dv.showErrorMessage = True
-                ws.add_data_validation(dv)
-                dv.add(rng)
-            elif col.kind == S.DATE:
-                dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-                dv.error = "请输入日期，如 2026-03-05"
-                dv.errorTitle = col.header
-                dv.showErrorMessage = True
-                ws.add_data_validation(dv)
-                dv.add(rng)
-            elif col.kind == S.TEXT:
-                ws.column_dimensions[letter].alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
+        add_sheet(wb, sheet)
     for sheet, rows in ((S.UNITS_SHEET, units or []), (S.MEMBERS, members or [])):
         ws = wb[sheet.name]
         for r, values in enumerate(rows, start=2):
@@ -55,6 +30,37 @@ def new_workbook(units: list[dict] | None = None, members: list[dict] | None = N
                 if values.get(h) not in (None, ""):
                     ws.cell(r, i, values[h])
     return wb
+
+
+def add_sheet(wb, sheet: S.Sheet, before: str | None = None):
+    """Add one sheet laid out for the clerk: styled headers, dropdowns, widths, frozen header row."""
+    ws = wb.create_sheet(sheet.name, index=wb.sheetnames.index(before) if before else None)
+    for i, col in enumerate(sheet.columns, start=1):
+        cell = ws.cell(1, i, col.header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = col.width
+        rng = f"{letter}2:{letter}{MAX_ROWS}"
+        if col.kind == S.CHOICE:
+            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True)
+            dv.error = f"请从下拉列表中选择：{'、'.join(col.choices)}"
+            dv.errorTitle = col.header
+            dv.showErrorMessage = True
+            ws.add_data_validation(dv)
+            dv.add(rng)
+        elif col.kind == S.DATE:
+            dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
+            dv.error = "请输入日期，如 2026-03-05"
+            dv.errorTitle = col.header
+            dv.showErrorMessage = True
+            ws.add_data_validation(dv)
+            dv.add(rng)
+        elif col.kind == S.TEXT:
+            ws.column_dimensions[letter].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    return ws
 
 
 def create_ledger(path: Path, units=None, members=None) -> None:

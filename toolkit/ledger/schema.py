@@ -16,6 +16,7 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     width: int = 14
+    optional: bool = False  # added by the toolkit when missing (columns added after the first contract)
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Sheet:
     id_prefix_key: str | None = None  # settings key holding the number prefix, e.g. "DB"
     date_column_for_year: str | None = None
     key_columns: tuple[str, ...] = field(default=())
+    optional: bool = False  # created by the toolkit when first needed
 
     @property
     def headers(self) -> list[str]:
@@ -71,6 +73,8 @@ SUPERVISION = Sheet(
         Column("办结日期", DATE, width=12),
         Column("档号", TEXT, width=24),
         Column("备注", TEXT, width=20),
+        Column("预警", TEXT, width=22, optional=True),
+        Column("最近催办日期", DATE, width=12, optional=True),
     ),
     id_column="立项编号",
     id_prefix_key="supervision",
@@ -197,5 +201,19 @@ JOURNAL = Sheet(
     ),
 )
 
-ALL_SHEETS: tuple[Sheet, ...] = (SUPERVISION, UNITS_SHEET, MEMBERS, DISCLOSURE, TALKS, VISITS, JOURNAL)
+PROGRESS = Sheet(
+    "办理进展",
+    (
+        Column("日期", DATE, width=12),
+        Column("立项编号", TEXT, width=14),
+        Column("单位", TEXT, width=16),
+        Column("角色", TEXT, width=8),
+        Column("办理状态", TEXT, width=10),
+        Column("进展情况", TEXT, width=50),
+        Column("来源文件", TEXT, width=30),
+    ),
+    optional=True,
+)
+
+ALL_SHEETS: tuple[Sheet, ...] = (SUPERVISION, UNITS_SHEET, MEMBERS, DISCLOSURE, TALKS, VISITS, PROGRESS, JOURNAL)
 SHEETS_BY_NAME = {s.name: s for s in ALL_SHEETS}

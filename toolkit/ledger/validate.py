@@ -36,7 +36,8 @@ def check_ledger(ledger: Ledger) -> list[Problem]:
     for sheet in S.ALL_SHEETS:
         view = ledger.views.get(sheet.name)
         if view is None:
-            problems.append(Problem("error", f"{ledger.path.name}", f"缺少工作表“{sheet.name}”，请按台账规范添加（名称须完全一致）。"))
+            if not sheet.optional:
+                problems.append(Problem("error", f"{ledger.path.name}", f"缺少工作表“{sheet.name}”，请按台账规范添加（名称须完全一致）。"))
             continue
         for h in view.missing_headers:
             problems.append(Problem("error", f"{sheet.name}!第1行", f"缺少表头“{h}”，请在第1行补上（文字须与规范一致）。"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import getpass
 import os
@@ -108,7 +109,7 @@ class Row:
         old = self.raw(header)
         if _same(old, value):
             return False
-        col = self.view.require_col(header)
+        col = self.view.ensure_col(header)
         write_cell(self.view.ws.cell(self.r, col), value)
         if header == self.view.schema.id_column:
             self.view._index = None
@@ -216,8 +217,21 @@ class SheetView:
 
     @property
     def missing_headers(self) -> list[str]:
-        """Schema headers not found in row 1."""
-        return [h for h in self.schema.headers if h not in self.cols]
+        """Required schema headers not found in row 1 (optional ones are added when needed)."""
+        return [c.header for c in self.schema.columns if c.header not in self.cols and not c.optional]
+
+    def ensure_col(self, header: str) -> int:
+        """The column of ``header``, adding it after the last column when the schema marks it optional."""
+        if header in self.cols or not self.schema.column(header).optional:
+            return self.require_col(header)
+        col = max(self.cols.values(), default=0) + 1
+        src = self.ws.cell(1, max(col - 1, 1))
+        cell = self.ws.cell(1, col, header)
+        if src.has_style:
+            cell._style = copy.copy(src._style)
+        self.ws.column_dimensions[get_column_letter(col)].width = self.schema.column(header).width
+        self.cols[header] = col
+        return col
 
     def require_col(self, header: str) -> int:
         """The column index of ``header``; LedgerError naming the sheet when it is missing."""
@@ -250,13 +264,15 @@ class SheetView:
                 self._index.setdefault(row.number, row)
         return self._index
 
-    def append(self, values: dict, *, context: ChangeContext) -> Row:
-        """Add a row after the last used one and journal each value."""
+    def append(self, values: dict, *, context: ChangeContext, number: str = "") -> Row:
+        """Add a row after the last used one; journalled as one 新增行 entry naming its values."""
         used = self.rows()
         row = Row(self, (used[-1].r if used else 1) + 1)
         for h, v in values.items():
-            row.set(h, v, context=context)
+            write_cell(self.ws.cell(row.r, self.ensure_col(h)), v)
         self._rows = self._index = None
+        summary = "；".join(f"{h}={display(v)}" for h, v in values.items() if v not in (None, ""))
+        self.ledger.journal(context.change(self.name, number or row.number or f"第{row.r}行", "新增行", "", summary))
         return row
 
 
@@ -292,7 +308,14 @@ class Ledger:
         return cls(path, wb)
 
     def sheet(self, name: str) -> SheetView:
-        """The view of a sheet; LedgerError when the workbook lacks it."""
+        """The view of a sheet; LedgerError when the workbook lacks it (optional sheets are created)."""
+        if name not in self.views and name in S.SHEETS_BY_NAME and S.SHEETS_BY_NAME[name].optional:
+            from .create import add_sheet
+
+            schema = S.SHEETS_BY_NAME[name]
+            before = S.JOURNAL.name if S.JOURNAL.name in self.wb.sheetnames else None
+            add_sheet(self.wb, schema, before=before)
+            self.views[name] = SheetView(self, schema, self.wb[name])
         try:
             return self.views[name]
         except KeyError:

@@ -208,6 +208,43 @@ def check_identity(ledger: Ledger, units: Units, ident: Identity, fields: dict[s
     return row
 
 
+def record_progress(ledger: Ledger, row: Row, unit: str, role: str, fb: Feedback, context: ChangeContext) -> None:
+    """Keep the unit's report as a row of 办理进展, so long items keep their history (第五条).
+
+    A report identical to the unit's last one for the item (e.g. the same form re-saved) adds nothing.
+    """
+    view = ledger.sheet(S.PROGRESS.name)
+    latest = _latest_progress(view)
+    key = (row.number, unit, role)
+    if latest.get(key) == (fb.status, fb.text):
+        return
+    latest[key] = (fb.status, fb.text)
+    view.append(
+        {
+            "日期": today(),
+            "立项编号": row.number,
+            "单位": unit,
+            "角色": role,
+            "办理状态": fb.status,
+            "进展情况": fb.text,
+            "来源文件": context.source,
+        },
+        context=context,
+        number=row.number,
+    )
+
+
+def _latest_progress(view) -> dict:
+    """(number, unit, role) → (status, text) of the last progress row; built once per loaded ledger."""
+    cache = getattr(view, "_latest_progress", None)
+    if cache is None:
+        cache = {}
+        for r in view.rows():
+            cache[(r.text("立项编号"), r.text("单位"), r.text("角色"))] = (r.text("办理状态"), r.text("进展情况"))
+        view._latest_progress = cache
+    return cache
+
+
 def apply_feedback(row: Row, role: str, fb: Feedback, context: ChangeContext) -> list[str]:
     """Write the unit's report into the row; returns the fields that changed."""
     changed = []

@@ -1,0 +1,101 @@
+"""Chinese working days: 法定节假日 and 调休 from chinesecalendar, weekends beyond its data (provisional).
+
+A workspace may list extra holidays and working days of its own in dangwu.toml. Counting never
+fails for a year chinesecalendar does not know: it falls back to Monday–Friday and says so
+(``provisional``), shown to users as 暂按周末计算.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import chinese_calendar
+
+from .dates import parse_date
+
+PROVISIONAL_NOTE = "暂按周末计算"
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number of working days, and whether any day of it was guessed from weekends only."""
+
+    days: int
+    provisional: bool = False
+
+    def note(self) -> str:
+        """'' or the 暂按周末计算 marker."""
+        return f"（{PROVISIONAL_NOTE}）" if self.provisional else ""
+
+
+class WorkCalendar:
+    """Working days by the official calendar, the workspace's own extra days, then weekends."""
+
+    def __init__(self, extra_holidays=(), extra_workdays=()):
+        self.extra_holidays = {parse_date(d) for d in extra_holidays}
+        self.extra_workdays = {parse_date(d) for d in extra_workdays}
+
+    @classmethod
+    def from_settings(cls, settings) -> WorkCalendar:
+        """The calendar with the workspace's extra days."""
+        return cls(settings.extra_holidays, settings.extra_workdays)
+
+    def is_workday(self, day: dt.date) -> tuple[bool, bool]:
+        """(is it a working day, was that guessed from the weekday alone)."""
+        if day in self.extra_workdays:
+            return True, False
+        if day in self.extra_holidays:
+            return False, False
+        try:
+            return chinese_calendar.is_workday(day), False
+        except NotImplementedError:
+            return day.weekday() < 5, True
+
+    def between(self, start: dt.date, end: dt.date) -> Count:
+        """Working days in (start, end]: how many working days lie after ``start`` up to ``end``."""
+        days, guessed = 0, False
+        d = start + dt.timedelta(days=1)
+        while d <= end:
+            work, g = self.is_workday(d)
+            days += work
+            guessed |= g
+            d += dt.timedelta(days=1)
+        return Count(days, guessed)
+
+    def add(self, start: dt.date, n: int) -> tuple[dt.date, bool]:
+        """The n-th working day after ``start`` (and whether weekends were assumed)."""
+        d, left, guessed = start, n, False
+        while left > 0:
+            d += dt.timedelta(days=1)
+            work, g = self.is_workday(d)
+            guessed |= g
+            left -= work
+        return d, guessed
+
+
+@dataclass(frozen=True)
+class Warning:
+    """An open item's warning: colour (红/黄/绿), working days left (negative: overdue)."""
+
+    colour: str
+    days: int
+    provisional: bool
+
+    def text(self) -> str:
+        """As written into the ledger's 预警 column: 红 逾期3个工作日 / 黄 剩2个工作日 / 绿 剩15个工作日."""
+        note = f"（{PROVISIONAL_NOTE}）" if self.provisional else ""
+        if self.colour == "红":
+            return f"红 逾期{-self.days}个工作日{note}"
+        if self.days == 0:
+            return f"{self.colour} 今日到期{note}"
+        return f"{self.colour} 剩{self.days}个工作日{note}"
+
+
+def warning(cal: WorkCalendar, due: dt.date, today: dt.date, warn_days: int) -> Warning:
+    """红 past the deadline, 黄 within ``warn_days`` working days of it, 绿 otherwise."""
+    if today > due:
+        c = cal.between(due, today)
+        return Warning("红", -c.days, c.provisional)
+    c = cal.between(today, due)
+    return Warning("黄" if c.days <= warn_days else "绿", c.days, c.provisional)
