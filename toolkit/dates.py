@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
@@ -51,5 +52,12 @@ def compact_date(d: dt.date | None) -> str:
 
 
 def today() -> dt.date:
-    """Today's date; one place so every command agrees."""
+    """Today's date; one place so every command agrees.
+
+    ``DANGWU_TODAY=2026-10-09`` replays the toolkit as of another day (e.g. to reproduce last
+    week's warnings or a report); it is read on every call.
+    """
+    override = os.environ.get("DANGWU_TODAY")
+    if override:
+        return parse_date(override)
     return dt.date.today()

@@ -98,13 +98,13 @@ def generate(
     if not dry_run:
         result.numbered = sup.assign_numbers(ledger, ws.settings.prefixes["supervision"], context)
     units = Units.from_ledger(ledger)
-    jobs, result.skipped = sup.select_for_notice(ledger, units, ids=ids, unit=unit, force=force)
+    jobs, result.skipped = kind.select(ledger, units, ids=ids, unit=unit, force=force, settings=ws.settings)
     outdir = ws.outbox / kind.outdir
     contexts = []
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:  # rendering here; zip bytes written to disk by threads
         futures = []
-        for row, name, role in progress(jobs) if progress else jobs:
-            values = kind.values(row, units, name, role, ws.settings)
+        for row, name, role, extra in progress(jobs) if progress else jobs:
+            values = kind.values(row, units, name, role, ws.settings, extra)
             ident = Identity(kind.code, row.number or "(待编号)", normalise(name), role, fingerprint(values, kind.prefilled))
             path = outdir / kind.filename(row.number or "待编号", name, role)
             result.documents.append(Generated(row.number, name, role, path, str(ident)))
@@ -115,7 +115,7 @@ def generate(
             contexts.append(ctx)
             parts = template.render_parts(ctx)
             futures.append(pool.submit(_zip_and_put, template, path, parts, _core(kind, ident, ws.settings.org_name), ident))
-            sup.mark_notified(row, role, context)
+            kind.mark(row, role, extra, context)
         for f in futures:
             f.result()  # re-raise a failed write before the ledger is saved
     if dry_run:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..ledger import schema as S
-from ..registers import supervision as sup
+from ..registers import supervision_out as out
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,9 @@ class FormKind:
     fields: tuple[str, ...]  # every tag the template may use
     prefilled: tuple[str, ...]  # label cells whose values are fingerprinted
     feedback: tuple[str, ...] = ()  # label cells the recipient fills in
-    values: Callable | None = None  # (row, units, unit, role, settings) -> {field: text}
+    values: Callable | None = None  # (row, units, unit, role, settings, extra) -> {field: text}
+    select: Callable | None = None  # (ledger, units, ids, unit, force, settings) -> (jobs, skipped)
+    mark: Callable | None = None  # (row, role, extra, context): the ledger change after a form is written
 
     @property
     def outdir(self) -> str:
@@ -36,6 +38,8 @@ class FormKind:
         safe = "".join(ch for ch in unit if ch not in '\\/:*?"<>|').strip() or "单位"
         return f"{number}_{role}_{safe}_{self.title}.docx"
 
+
+FEEDBACK = ("办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人")
 
 NOTICE = FormKind(
     code="notice",
@@ -63,8 +67,41 @@ NOTICE = FormKind(
         "落款日期",
     ),
     prefilled=("立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位", "办理时限", "分管校领导", "督办事项", "工作要求"),
-    feedback=("办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人"),
-    values=sup.notice_values,
+    feedback=FEEDBACK,
+    values=out.notice_values,
+    select=out.select_for_notice,
+    mark=out.mark_notified,
 )
 
-KINDS: dict[str, FormKind] = {k.code: k for k in (NOTICE,)}
+REMINDER = FormKind(
+    code="reminder",
+    title="催办通知单",
+    register=S.SUPERVISION,
+    template="督查督办/催办通知单.docx",
+    fields=(
+        "发文机关",
+        "文号",
+        "识别码",
+        "立项编号",
+        "交办时间",
+        "督办事项",
+        "主办单位",
+        "协办单位",
+        "办理时限",
+        "逾期情况",
+        "催办次数",
+        "答复期限",
+        "送达单位",
+        "承办角色",
+        "督查联系",
+        "落款单位",
+        "落款日期",
+    ),
+    prefilled=("立项编号", "交办时间", "主办单位", "协办单位", "办理时限", "督办事项"),
+    feedback=FEEDBACK,
+    values=out.reminder_values,
+    select=out.select_for_reminder,
+    mark=out.mark_reminded,
+)
+
+KINDS: dict[str, FormKind] = {k.code: k for k in (NOTICE, REMINDER)}

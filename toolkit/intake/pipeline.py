@@ -16,6 +16,7 @@ from ..forms.kinds import KINDS
 from ..generate import open_valid_ledger
 from ..ledger.workbook import ChangeContext
 from ..registers import supervision as sup
+from ..registers import supervision_in as sin
 from ..registers.units import Units
 from ..workspace import Workspace
 from .docx_reader import read_docx
@@ -137,12 +138,12 @@ def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: 
     kind = KINDS.get(ident.kind)
     if kind is None:
         raise FormRejected(f"识别码中的表单类型“{ident.kind}”本系统不认识。", hint="请使用督查小组下发的表单。")
-    row = sup.check_identity(ledger, units, ident, form.fields, kind.prefilled, ws.settings)
-    feedback = sup.read_feedback(form.fields, row.date("交办时间"))
+    row = sin.check_identity(ledger, units, ident, form.fields, kind.prefilled, ws.settings)
+    feedback = sin.read_feedback(form.fields, row.date("交办时间"))
     context = ChangeContext(operation="ingest", source=path.name, sha256=sha)
-    changed = sup.apply_feedback(row, ident.role, feedback, context)
+    changed = sin.apply_feedback(row, ident.role, feedback, context)
     ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{feedback.status}"))
-    sup.record_progress(ledger, row, units.canonical(ident.unit), ident.role, feedback, context)
+    sin.record_progress(ledger, row, units.canonical(ident.unit), ident.role, feedback, context)
     outcome.result = APPLIED if changed else UNCHANGED
     outcome.message = ("更新：" + "、".join(changed)) if changed else "内容与台账一致，无需更新。"
     if ident.role == sup.CO:

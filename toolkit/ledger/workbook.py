@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..dates import parse_date
@@ -114,6 +115,17 @@ class Row:
         if header == self.view.schema.id_column:
             self.view._index = None
         self.view.ledger.journal(context.change(self.view.name, self.number or f"第{self.r}行", header, display(old), display(value)))
+        return True
+
+    def paint(self, header: str, text: str, rgb: str | None) -> bool:
+        """Write a derived display value (e.g. 预警) with a fill colour, not journalled cell by cell."""
+        cell = self.view.ws.cell(self.r, self.view.ensure_col(header))
+        fill = PatternFill("solid", fgColor=rgb) if rgb else PatternFill(fill_type=None)
+        current = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type else None
+        if display(cell.value) == text and (current or "")[-6:] == (rgb or "")[-6:]:
+            return False
+        write_cell(cell, text)
+        cell.fill = fill
         return True
 
 
