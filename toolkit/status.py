@@ -111,11 +111,11 @@ def _write_warnings(ws: Workspace, ledger: Ledger, paints) -> str:
     """Paint the 预警 column; '' when written or unchanged, else why it was not."""
     if lock_files(ws.ledger_path):
         return "台账正在 Excel/WPS 中打开，预警列未更新（关闭后再运行 status 即可）。"
-    if errors_of(check_ledger(ledger)):
-        return "台账有错误，预警列未更新（请先运行 dangwu check 改正）。"
     changed = sum(row.paint("预警", text, fill) for row, text, fill in paints)
     if not changed:
         return ""
+    if errors_of(check_ledger(ledger)):  # the painted copy is only in memory: dropped, not saved
+        return "台账有错误，预警列未更新（请先运行 dangwu check 改正）。"
     ledger.journal(ChangeContext(operation="status").change(S.SUPERVISION.name, "", "预警", "", f"刷新{changed}项预警"))
     try:
         ledger.save(keep_backups=ws.settings.backups)

@@ -35,6 +35,7 @@ class WorkCalendar:
     def __init__(self, extra_holidays=(), extra_workdays=()):
         self.extra_holidays = {parse_date(d) for d in extra_holidays}
         self.extra_workdays = {parse_date(d) for d in extra_workdays}
+        self._years: dict[int, tuple[list[int], bool]] = {}  # year → (working days up to each day, guessed)
 
     @classmethod
     def from_settings(cls, settings) -> WorkCalendar:
@@ -52,16 +53,39 @@ class WorkCalendar:
         except NotImplementedError:
             return day.weekday() < 5, True
 
+    def _year(self, year: int) -> tuple[list[int], bool]:
+        """Running count of working days through each day of ``year`` (index 0 = 1 January)."""
+        if year not in self._years:
+            running, total, guessed = [], 0, False
+            d = dt.date(year, 1, 1)
+            while d.year == year:
+                work, g = self.is_workday(d)
+                total += work
+                guessed |= g
+                running.append(total)
+                d += dt.timedelta(days=1)
+            self._years[year] = (running, guessed)
+        return self._years[year]
+
+    def _through(self, day: dt.date, base_year: int) -> tuple[int, bool]:
+        """Working days from 1 January of ``base_year`` through ``day``."""
+        total, guessed = 0, False
+        for y in range(base_year, day.year):
+            running, g = self._year(y)
+            total, guessed = total + running[-1], guessed | g
+        running, g = self._year(day.year)
+        return total + running[day.timetuple().tm_yday - 1], guessed | g
+
     def between(self, start: dt.date, end: dt.date) -> Count:
         """Working days in (start, end]: how many working days lie after ``start`` up to ``end``."""
-        days, guessed = 0, False
-        d = start + dt.timedelta(days=1)
-        while d <= end:
-            work, g = self.is_workday(d)
-            days += work
-            guessed |= g
-            d += dt.timedelta(days=1)
-        return Count(days, guessed)
+        if end <= start:
+            return Count(0, False)
+        base = start.year
+        a, ga = self._through(start, base)
+        b, gb = self._through(end, base)
+        # a guessed year outside (start, end] must not mark the count provisional
+        guessed = any(self._year(y)[1] for y in range(start.year, end.year + 1)) and (ga or gb)
+        return Count(b - a, guessed)
 
     def add(self, start: dt.date, n: int) -> tuple[dt.date, bool]:
         """The n-th working day after ``start`` (and whether weekends were assumed)."""
