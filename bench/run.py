@@ -157,6 +157,8 @@ class Context:
     tmp: Path
     profile: bool
     naive_docs: int = 100
+    pdf_items: int = 100  # items for the PDF benchmarks (about 2 notices each)
+    soffice_each: int = 20  # files converted one soffice process each (baseline (a), extrapolated)
     details: dict = field(default_factory=dict)
     profiles: dict = field(default_factory=dict)
     _memo: dict = field(default_factory=dict)
@@ -210,7 +212,18 @@ def child_main(args: argparse.Namespace) -> None:
 
 
 def maxrss_mb(who=resource.RUSAGE_SELF) -> float:
-    """Peak resident set size in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    """Peak resident set size in MB (ru_maxrss is KiB on Linux, bytes on macOS).
+
+    For this process, Linux's VmHWM is used when available: ru_maxrss survives exec, so a child started by
+    the (large) parent runner would otherwise report at least the parent's RSS at spawn time."""
+    if who == resource.RUSAGE_SELF:
+        try:
+            with open("/proc/self/status", encoding="ascii") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except (OSError, ValueError, IndexError):
+            pass
     rss = resource.getrusage(who).ru_maxrss
     return rss / (1 << 20) if sys.platform == "darwin" else rss / 1024
 
@@ -284,24 +297,109 @@ def returned_workspace(ctx: Context) -> Path:
         notices = sorted((root / "outbox" / "督查督办通知单").glob("*.docx"))
         if len(notices) < ctx.forms:
             raise RuntimeError(f"only {len(notices)} notices generated, {ctx.forms} forms wanted")
-        done = (dt.date.today() - dt.timedelta(days=1)).isoformat()
-        jobs = []
-        for i, src in enumerate(notices[: ctx.forms]):
-            finished = i % 2 == 0
-            answers = {
-                "办理情况": f"已按要求完成第{i + 1}项工作。\n已形成书面材料并报送。" if finished else "正在推进，预计按期完成。",
-                "办理状态": "☑已办结 □办理中" if finished else "□已办结 ☑办理中",
-                "完成日期": done if finished else "",
-                "承办人": "李敏",
-                "联系电话": "0571-86000001",
-                "单位负责人": "王建国",
-            }
-            jobs.append((str(src), str(root / "inbox" / src.name), answers))
-        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            list(pool.map(_fill_one, jobs, chunksize=16))
+        _fill_all(notices[: ctx.forms], root / "inbox")
         return root
 
     return ctx.memo("returned", make)
+
+
+def answers_for(i: int) -> dict:
+    """The answers a unit types into form ``i``: every feedback cell filled, every other form 已办结."""
+    done = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    finished = i % 2 == 0
+    return {
+        "办理情况": f"已按要求完成第{i + 1}项工作。\n已形成书面材料并报送。" if finished else "正在推进，预计按期完成。",
+        "办理状态": "☑已办结 □办理中" if finished else "□已办结 ☑办理中",
+        "完成日期": done if finished else "",
+        "承办人": "李敏",
+        "联系电话": "0571-86000001",
+        "单位负责人": "王建国",
+    }
+
+
+def _fill_all(notices: list[Path], outdir: Path) -> list[Path]:
+    """fill_form every notice into ``outdir`` (same file names), on all cores."""
+    jobs = [(str(src), str(outdir / src.name), answers_for(i)) for i, src in enumerate(notices)]
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return [Path(p) for p in pool.map(_fill_one, jobs, chunksize=16)]
+
+
+def pdf_fresh_workspace(ctx: Context) -> Path:
+    """Like ``fresh_workspace`` but with ``ctx.pdf_items`` items (about 2 notices each) for the PDF benchmarks."""
+
+    def make():
+        import toolkit
+        from toolkit.ledger import schema as S
+
+        root = ctx.tmp / "pristine-pdf-fresh"
+        ws = toolkit.init_workspace(root, units=UNITS)
+        append_rows(ws.ledger_path, S.SUPERVISION.name, item_rows(ctx.pdf_items))
+        return root
+
+    return ctx.memo("pdf-fresh", make)
+
+
+def pdf_returned_workspace(ctx: Context) -> Path:
+    """The PDF workspace after ``generate notice``, every notice filled (fill_form) and exported to PDF with ONE
+    LibreOffice call (toolkit's Soffice.convert) straight into inbox/ — how units return PDFs. Untimed."""
+
+    def make():
+        import toolkit
+        from toolkit.pdf.soffice import Soffice
+
+        root = ctx.tmp / "pristine-pdf-returned"
+        shutil.copytree(pdf_fresh_workspace(ctx), root)
+        toolkit.generate(toolkit.Workspace(root), "notice")
+        notices = sorted((root / "outbox" / "督查督办通知单").glob("*.docx"))
+        filled_dir = ctx.tmp / "pdf-filled-docx"
+        filled = _fill_all(notices, filled_dir)
+        Soffice(timeout=max(300, len(filled))).convert(filled, root / "inbox")
+        shutil.rmtree(filled_dir, ignore_errors=True)
+        return root
+
+    return ctx.memo("pdf-returned", make)
+
+
+def soffice_warm_profile(ctx: Context) -> dict:
+    """Baseline LibreOffice set-up, shared by both soffice baselines: the program, the toolkit's fonts file and a
+    private profile under ctx.tmp, warmed up by one untimed conversion.  Also warms the toolkit's own two
+    persistent profiles (slots 0 and 1) once, so neither side pays LibreOffice's first-start cost in a timing."""
+
+    def make():
+        import toolkit
+        from toolkit.pdf.fonts import fontconfig_file
+        from toolkit.pdf.soffice import Soffice, cache_dir, find_soffice
+
+        settings = toolkit.Workspace(pdf_fresh_workspace(ctx)).settings
+        scratch = ctx.tmp / "soffice-warm"
+        scratch.mkdir(parents=True, exist_ok=True)
+        copies = [shutil.copyfile(TEMPLATE, scratch / f"warm{i}.docx") for i in range(2)]
+        Soffice(settings.soffice_path, 300).convert_groups([[copies[0]], [copies[1]]], scratch / "toolkit")
+        job = {
+            "program": find_soffice(settings.soffice_path),
+            "fonts": str(fontconfig_file(cache_dir())),
+            "profile": (ctx.tmp / "lo-naive-profile").as_uri(),
+        }
+        t0 = time.perf_counter()
+        _naive_soffice(job, [TEMPLATE], scratch / "naive")
+        job["warm_up_seconds"] = time.perf_counter() - t0
+        shutil.rmtree(scratch, ignore_errors=True)
+        return job
+
+    return ctx.memo("soffice-warm", make)
+
+
+def _naive_soffice(job: dict, files: list[Path], outdir: Path) -> None:
+    """The plain command line, ``soffice --headless --convert-to pdf --outdir OUT FILE...``, with the baseline's
+    private profile and the toolkit's FONTCONFIG_FILE; raises if any PDF is missing."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    cmd = [job["program"], "--headless", f"-env:UserInstallation={job['profile']}", "--convert-to", "pdf", "--outdir", str(outdir)]
+    env = {**os.environ, "FONTCONFIG_FILE": job["fonts"]}
+    proc = subprocess.run([*cmd, *map(str, files)], capture_output=True, env=env, timeout=max(300, 10 * len(files)))
+    missing = [f.name for f in files if not (outdir / f"{f.stem}.pdf").exists()]
+    if proc.returncode or missing:
+        tail = proc.stderr.decode("utf-8", "replace")[-300:]
+        raise RuntimeError(f"soffice exit {proc.returncode}, {len(missing)} PDF(s) missing (e.g. {missing[:1]}): {tail}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -509,6 +607,185 @@ def phase_naive_read(args) -> dict:
     return {"seconds": time.perf_counter() - t0, "forms": len(files), "chars": chars}
 
 
+def _timed_attr(owner, name: str, spent: dict, key: str) -> Callable[[], None]:
+    """Wrap ``owner.name`` so its wall time adds up in ``spent[key]``; returns the undo. A missing attribute
+    (toolkit internals moved) is skipped quietly: the split is then just not reported."""
+    original = getattr(owner, name, None)
+    if original is None:
+        return lambda: None
+
+    def timed(*a, **k):
+        t0 = time.perf_counter()
+        try:
+            return original(*a, **k)
+        finally:
+            spent[key] = spent.get(key, 0.0) + time.perf_counter() - t0
+
+    setattr(owner, name, timed)
+    return lambda: setattr(owner, name, original)
+
+
+def _pdf_pages(paths) -> int:
+    import pypdfium2 as pdfium
+
+    pages = 0
+    for p in paths:
+        doc = pdfium.PdfDocument(str(p))
+        pages += len(doc)
+        doc.close()
+    return pages
+
+
+@phase("pdf")
+def phase_pdf(args) -> dict:
+    """toolkit.generate(ws, "notice", pdf=True) end to end; then toolkit.pdf.render.make_pdfs alone on the
+    captured contexts (the same PdfJobs generate builds), into a separate folder."""
+    import importlib
+
+    import toolkit
+    from toolkit.forms.kinds import KINDS
+    from toolkit.forms.template import CompiledTemplate
+    from toolkit.pdf import render
+
+    gen_mod = importlib.import_module("toolkit.generate")  # toolkit.generate is the function; we need the module
+    contexts: list[dict] = []
+    original_render = CompiledTemplate.render_parts
+
+    def capturing_render(self, context):
+        contexts.append(context)
+        return original_render(self, context)
+
+    spent: dict[str, float] = {}
+    undo = [
+        _timed_attr(gen_mod, "make_pdfs", spent, "pdf_stage"),
+        _timed_attr(render.Soffice, "convert_groups", spent, "soffice"),
+        _timed_attr(render, "split_by_identity", spent, "split"),
+    ]
+    CompiledTemplate.render_parts = capturing_render
+    try:
+        ws = toolkit.Workspace(args.dir)
+        t0 = time.perf_counter()
+        result = toolkit.generate(ws, "notice", pdf=True)
+        seconds = time.perf_counter() - t0
+    finally:
+        CompiledTemplate.render_parts = original_render
+    pdf = result.pdf
+    out = {
+        "seconds": seconds,
+        "documents": len(result.documents),
+        "pdfs": len(pdf.written) if pdf else 0,
+        "missing": len(pdf.missing) if pdf else len(result.documents),
+        "error": str(pdf.error) if pdf and pdf.error else "",
+        "split": dict(spent),
+        "maxrss_mb": maxrss_mb(),
+        "soffice_rss_mb": maxrss_mb(resource.RUSAGE_CHILDREN),
+    }
+    out["pages"] = _pdf_pages(pdf.written) if pdf else 0
+    if args.profile_to:
+        for u in undo:
+            u()
+        return out
+
+    # The PDF stage alone: make_pdfs(template, jobs, settings) as generate calls it, on the same contexts.
+    template = gen_mod.compile_kind(ws, KINDS["notice"])
+    outdir = Path(args.dir) / "pdf-only"
+    jobs = [render.PdfJob(c, d.identity, outdir / d.path.with_suffix(".pdf").name) for c, d in zip(contexts, result.documents)]
+    spent.clear()
+    try:
+        t0 = time.perf_counter()
+        stage = render.make_pdfs(template, jobs, ws.settings)
+        out["stage_seconds"] = time.perf_counter() - t0
+    finally:
+        for u in undo:
+            u()
+    out.update(
+        stage_jobs=len(jobs),
+        stage_pdfs=len(stage.written),
+        stage_error=str(stage.error) if stage.error else "",
+        stage_split=dict(spent),
+    )
+    return out
+
+
+def _soffice_job(directory: Path) -> tuple[dict, list[Path]]:
+    job = json.loads((directory / "soffice.json").read_text(encoding="utf-8"))
+    return job, [Path(f) for f in job["files"]]
+
+
+@phase("naive-soffice-each")
+def phase_naive_soffice_each(args) -> dict:
+    """Baseline (a): one ``soffice --headless --convert-to pdf`` process per file, for the first ``--n`` files."""
+    job, files = _soffice_job(Path(args.dir))
+    files = files[: int(args.n or 20)]
+    outdir = Path(tempfile.mkdtemp(prefix="each-", dir=args.dir))
+    t0 = time.perf_counter()
+    for f in files:
+        _naive_soffice(job, [f], outdir)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "files": len(files), "soffice_rss_mb": maxrss_mb(resource.RUSAGE_CHILDREN)}
+
+
+@phase("naive-soffice-batch")
+def phase_naive_soffice_batch(args) -> dict:
+    """Baseline (b): one ``soffice --headless --convert-to pdf`` process for all the files."""
+    job, files = _soffice_job(Path(args.dir))
+    outdir = Path(tempfile.mkdtemp(prefix="batch-", dir=args.dir))
+    t0 = time.perf_counter()
+    _naive_soffice(job, files, outdir)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "files": len(files), "soffice_rss_mb": maxrss_mb(resource.RUSAGE_CHILDREN)}
+
+
+@phase("pdf-ingest")
+def phase_pdf_ingest(args) -> dict:
+    """toolkit.ingest(ws) on the returned PDFs in inbox/; then read_pdf alone on the same files."""
+    import collections
+
+    import toolkit
+
+    ws = toolkit.Workspace(args.dir)
+    files = sum(1 for p in ws.inbox.iterdir() if p.suffix == ".pdf")
+    t0 = time.perf_counter()
+    outcomes = toolkit.ingest(ws)
+    seconds = time.perf_counter() - t0
+    results = collections.Counter(o.result for o in outcomes)
+    sample = next((o.message for o in outcomes if o.result in ("退回", "重复")), "")
+    out = {"seconds": seconds, "forms": files, "results": dict(results), "rejected_example": sample, "maxrss_mb": maxrss_mb()}
+    if args.profile_to:
+        return out
+    # Reading alone, the same work as the naive baseline: read_pdf + identity() on the same files, one process, best of 3.
+    from toolkit.intake.pdf_reader import read_pdf
+    from toolkit.intake.pipeline import ALL_LABELS
+
+    moved = sorted(p for p in (*ws.processed.glob("*.pdf"), *ws.rejected.glob("*.pdf")))
+    best = None
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for p in moved:
+            read_pdf(p, ALL_LABELS).identity()
+        took = time.perf_counter() - t0
+        best = took if best is None else min(best, took)
+    out.update(read_seconds=best, read_forms=len(moved))
+    return out
+
+
+@phase("naive-pdfplumber")
+def phase_naive_pdfplumber(args) -> dict:
+    """Baseline: pdfplumber.open each PDF, and for every page extract_tables() and extract_text()."""
+    import pdfplumber
+
+    files = sorted(Path(args.dir).glob("*.pdf"))
+    t0 = time.perf_counter()
+    chars = 0
+    for p in files:
+        with pdfplumber.open(str(p)) as pdf:
+            for page in pdf.pages:
+                for table in page.extract_tables():
+                    chars += sum(len(c or "") for row in table for c in row)
+                chars += len(page.extract_text() or "")
+    return {"seconds": time.perf_counter() - t0, "forms": len(files), "chars": chars}
+
+
 # ----------------------------------------------------------------------------------------------
 # Benchmarks (parent side)
 
@@ -651,6 +928,110 @@ def bench_ingest(ctx: Context) -> list[Row]:
     ]
 
 
+@benchmark("pdf", "批量 PDF / print-ready PDFs")
+def bench_pdf(ctx: Context) -> list[Row]:
+    fresh = pdf_fresh_workspace(ctx)
+    lo = soffice_warm_profile(ctx)  # warms the baseline's private profile and the toolkit's two profiles, untimed
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = _copy(fresh, ctx.fresh_dir("pdf"))
+        r = run_phase("pdf", d)
+        rss.append(r["maxrss_mb"])
+        r["dir"] = str(d)
+        return r
+
+    runs = ctx.repeat_runs(one_run)
+    best = runs[0]
+    docs = best["documents"]
+    stage = min(runs, key=lambda r: r["stage_seconds"])
+
+    # Both baselines convert the very .docx files the best dangwu run generated.
+    docx = sorted((Path(best["dir"]) / "outbox" / "督查督办通知单").glob("*.docx"))
+    bdir = ctx.fresh_dir("soffice-baseline")
+    bdir.mkdir(parents=True)
+    (bdir / "soffice.json").write_text(json.dumps({**lo, "files": [str(f) for f in docx]}, ensure_ascii=False), encoding="utf-8")
+    each_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-each", bdir, n=min(ctx.soffice_each, len(docx))))
+    batch_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-batch", bdir))
+    each, batch = each_runs[0], batch_runs[0]
+    each_rate, batch_rate = each["files"] / each["seconds"], batch["files"] / batch["seconds"]
+    ctx.details["pdf"] = {"items": ctx.pdf_items, "runs": runs, "soffice": lo, "each_runs": each_runs, "batch_runs": batch_runs}
+    for r in runs[1:]:
+        shutil.rmtree(r["dir"], ignore_errors=True)
+    shutil.rmtree(bdir, ignore_errors=True)
+    profiled(ctx, "pdf", _copy(fresh, ctx.fresh_dir("pdf-profile")))
+
+    sp = best.get("split", {})
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; {best['pdfs']:,} PDFs, {best['pages']:,} pages"
+    if "pdf_stage" in sp:
+        note += f"; .docx part {best['seconds'] - sp['pdf_stage']:.2f}s, PDF stage {sp['pdf_stage']:.2f}s"
+    if best["missing"] or best["error"]:
+        note += f" — {best['missing']} PDF(s) MISSING: {best['error'][:80]}"
+    ssp = stage.get("stage_split", {})
+    stage_note = f"make_pdfs(template, jobs, settings) alone, {stage['stage_jobs']:,} jobs in {stage['stage_seconds']:.2f}s"
+    if "soffice" in ssp and "split" in ssp:
+        rest = stage["stage_seconds"] - ssp["soffice"] - ssp["split"]
+        stage_note += f": merge + write batch .docx {rest:.2f}s, LibreOffice {ssp['soffice']:.2f}s, split by identity {ssp['split']:.2f}s"
+    if stage["stage_pdfs"] != stage["stage_jobs"] or stage["stage_error"]:
+        stage_note += f" — {stage['stage_jobs'] - stage['stage_pdfs']} MISSING: {stage['stage_error'][:80]}"
+    each_label = f"soffice per file ×{each['files']} (a)"
+    batch_label = f"one soffice call ×{batch['files']} (b)"
+    e2e = docs / best["seconds"]
+    stage_rate = stage["stage_jobs"] / stage["stage_seconds"]
+    return [
+        Row(f"PDF generate --pdf：{ctx.pdf_items:,} 项 → {docs:,} 份（端到端）", "PDFs/s", e2e, each_rate, each_label,
+            [Target("value", ">=", 30), Target("ratio", ">=", 25)], note=note),
+        Row("  同上 vs 一次调用 same vs one soffice call", "PDFs/s", e2e, batch_rate, batch_label, [Target("ratio", ">=", 4)],
+            note=f"(b) {batch['seconds']:.1f}s for {batch['files']:,} files in one process (best of {len(batch_runs)})"),
+        Row("  其中仅 PDF 阶段 make_pdfs only", "PDFs/s", stage_rate, each_rate, each_label,
+            note=stage_note),
+        Row("  仅 PDF 阶段 vs 一次调用 make_pdfs vs (b)", "PDFs/s", stage_rate, batch_rate, batch_label),
+        Row("  soffice 逐个 per-file baseline", "s/file", each["seconds"] / each["files"],
+            note=f"(a) {each['files']} of {docs:,} files timed, one soffice process each ({each['seconds']:.1f}s, best of"
+            f" {len(each_runs)}); its rate is extrapolated to all {docs:,}. Both baselines: plain `soffice --headless"
+            f" --convert-to pdf`, private profile warmed once ({lo['warm_up_seconds']:.1f}s cold start, untimed), toolkit FONTCONFIG_FILE"),
+        Row("  PDF 峰值内存 max RSS (Python)", "MB", max(rss), None, "", [Target("value", "<", 300)],
+            note=f"max over {len(rss)} runs; largest LibreOffice process: toolkit {max(r['soffice_rss_mb'] for r in runs):,.0f} MB,"
+            f" one-call baseline {batch['soffice_rss_mb']:,.0f} MB"),
+    ]  # fmt: skip
+
+
+@benchmark("pdf-ingest", "回收 PDF / ingest returned PDFs")
+def bench_pdf_ingest(ctx: Context) -> list[Row]:
+    returned = pdf_returned_workspace(ctx)
+    inbox = returned / "inbox"
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = _copy(returned, ctx.fresh_dir("pdf-ingest"))
+        r = run_phase("pdf-ingest", d)
+        shutil.rmtree(d, ignore_errors=True)
+        rss.append(r["maxrss_mb"])
+        return r
+
+    runs = ctx.repeat_runs(one_run)
+    best = runs[0]
+    naive_runs = ctx.repeat_runs(lambda: run_phase("naive-pdfplumber", inbox))
+    naive = naive_runs[0]
+    ctx.details["pdf-ingest"] = {"forms": best["forms"], "runs": runs, "naive_runs": naive_runs}
+    profiled(ctx, "pdf-ingest", _copy(returned, ctx.fresh_dir("pdf-ingest-profile")))
+
+    forms = best["forms"]
+    applied = best["results"].get("已更新", 0) + best["results"].get("无变化", 0)
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}; PDFs exported by one LibreOffice call (set-up)"
+    if applied != forms:
+        note += f" — NOT ALL APPLIED, e.g. {' '.join(best['rejected_example'].split())[:100]}"
+    label = f"naive pdfplumber ×{naive['forms']}"
+    naive_rate = naive["forms"] / naive["seconds"]
+    return [
+        Row(f"PDF 回收 ingest：{forms:,} 份 PDF", "PDFs/s", forms / best["seconds"], naive_rate, label, [Target("value", ">=", 100)], note=note),
+        Row("  其中仅读取 read_pdf only", "PDFs/s", best["read_forms"] / min(r["read_seconds"] for r in runs), naive_rate, label,
+            note="toolkit.intake.pdf_reader.read_pdf + identity() on the same files, one process, no ledger"),
+        Row("  PDF 回收峰值内存 max RSS", "MB", max(rss), naive.get("maxrss_mb"), "naive pdfplumber process", [Target("value", "<", 300)],
+            note=f"max over {len(rss)} runs"),
+    ]  # fmt: skip
+
+
 def _copy(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
@@ -721,6 +1102,8 @@ def main(argv=None) -> int:
     p.add_argument("--items", type=int, help="supervision items to generate for (default 1000, quick 100)")
     p.add_argument("--forms", type=int, help="returned forms to ingest (default 1000, quick 100)")
     p.add_argument("--naive-docs", type=int, help="documents for the naive docxtpl loop (default 100, quick 20)")
+    p.add_argument("--pdf-items", type=int, help="items for the pdf / pdf-ingest benchmarks, ~2 notices each (default 100, quick 20)")
+    p.add_argument("--soffice-each", type=int, help="files for the one-soffice-per-file baseline (default 20, quick 5)")
     p.add_argument("--repeat", type=int, default=3, help="repeat each measurement up to N times, keep the best (default 3)")
     p.add_argument("--budget", type=float, default=30.0, help="stop repeating a measurement after this many seconds (default 30)")
     p.add_argument("--only", help=f"comma-separated benchmarks: {', '.join(b.name for b in BENCHMARKS)}")
@@ -757,10 +1140,13 @@ def main(argv=None) -> int:
         tmp=tmp,
         profile=args.profile,
         naive_docs=args.naive_docs or (20 if small else 100),
+        pdf_items=args.pdf_items or (20 if small else 100),
+        soffice_each=args.soffice_each or (5 if small else 20),
     )
     info = machine()
     print(f"dangwu bench — {'quick' if small else 'full'} run; Python {info['python']}, {info['cpus']} CPUs, {info['platform']}")
     print(f"items {ctx.items:,}, forms {ctx.forms:,}, naive docxtpl documents {ctx.naive_docs}, best of ≤{ctx.repeat}")
+    print(f"PDF items {ctx.pdf_items:,}, soffice per-file baseline files {ctx.soffice_each}")
     rows: list[Row] = []
     failed = []
     try:
@@ -784,7 +1170,7 @@ def main(argv=None) -> int:
             print_profile(name, path)
         if args.json:
             data = {"machine": info, "quick": small, "items": ctx.items, "forms": ctx.forms, "naive_docs": ctx.naive_docs,
-                    "rows": [r.as_dict() for r in rows], "failed": failed, "details": ctx.details}  # fmt: skip
+                    "pdf_items": ctx.pdf_items, "soffice_each": ctx.soffice_each, "rows": [r.as_dict() for r in rows], "failed": failed, "details": ctx.details}  # fmt: skip
             Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
             print(f"\nJSON written to {args.json}")
     finally:

@@ -62,6 +62,17 @@ def test_generate_pdf_and_merge(ws, soffice):
     merged_text = "\n".join(p.text for p in docx.Document(str(result.merged)).paragraphs)
     assert merged_text.count("督查督办通知单") == len(result.documents)
     assert stat.S_IMODE(pdfs[0].stat().st_mode) & 0o044
+    # every generated PDF reads back with its prefilled values intact (hyphens, dates, unit names)
+    from toolkit.forms.identity import fingerprint
+    from toolkit.forms.kinds import NOTICE
+    from toolkit.intake.pdf_reader import read_pdf
+    from toolkit.intake.pipeline import ALL_LABELS
+
+    for p in pdfs:
+        form = read_pdf(p, ALL_LABELS)
+        ident = form.identity()
+        assert form.fields["立项编号"] == ident.number
+        assert fingerprint(form.fields, NOTICE.prefilled) == ident.fingerprint, (p.name, form.fields)
 
 
 def test_first_page_renders_for_a_person(ws, soffice, tmp_path):

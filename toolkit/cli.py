@@ -6,9 +6,12 @@ import functools
 import json
 import sys
 import traceback
+from pathlib import Path
 
 import click
 
+from .archive.build import archive as run_archive
+from .archive.manifest import verify as run_verify
 from .checks import check_workspace
 from .dates import parse_date
 from .errors import LedgerInvalid, ToolkitError, UsageError
@@ -231,6 +234,61 @@ def report(wsdir, year, half, as_json):
     )
     click.echo(f"统计表：{xlsx.relative_to(ws.root)}")
     click.echo(f"报告：{docx_path.relative_to(ws.root)}")
+
+
+@main.command()
+@workspace_option
+@click.option("--year", type=int, required=True, help="归档年度（按交办时间），如 2026。")
+@click.option("--register", default="督查督办", show_default=True, help="要归档的台账。")
+@click.option("--rebuild", is_flag=True, help="重新编排件号并重新生成全部归档文件。")
+@json_option
+@handle_errors
+def archive(wsdir, year, register, rebuild, as_json):
+    """年终立卷归档（DA/T 22-2015）：每个已办结事项一件，含归档章、档号、目录、备考表、装订本和校验清单。"""
+    ws = Workspace(wsdir)
+    result = run_archive(ws, year, register, rebuild=rebuild)
+    if as_json:
+        _print_json(
+            {
+                "folder": str(result.folder) if result.folder else None,
+                "zip": str(result.zip) if result.zip else None,
+                "unchanged": result.unchanged,
+                "pieces": [vars(e) for e in result.entries],
+                "not_closed": result.not_closed,
+                "flagged": result.flagged,
+            }
+        )
+        return
+    if not result.entries:
+        click.echo(f"{year}年没有已办结的{register}事项，未生成归档文件。")
+    else:
+        verb = "归档文件已是最新，未重新生成" if result.unchanged else "已归档"
+        click.echo(f"{verb}：{len(result.entries)} 件，{sum(e.pages for e in result.entries)} 页 → {result.folder.relative_to(ws.root)}")
+        for e in result.entries:
+            click.echo(f"  {e.code}  {e.pages:>3}页  {e.title[:30]}{'  【' + e.note + '】' if e.note else ''}")
+        click.echo(f"装订本：{result.binder.relative_to(ws.root)}；压缩包：{result.zip.relative_to(ws.root)}")
+    for number, note in result.flagged:
+        click.secho(f"注意：{number} {note}", fg="yellow")
+    if result.not_closed:
+        click.echo(f"未办结、本次未归档的事项 {len(result.not_closed)} 项（请跟进）：")
+        for number, state in result.not_closed:
+            click.echo(f"  {number}  {state}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True))
+@handle_errors
+def verify(path):
+    """按 manifest.json 校验归档文件夹或压缩包：缺少、多出、被改动的文件逐一列出。"""
+    report = run_verify(Path(path))
+    for title, names in (("缺少", report.missing), ("多出", report.extra), ("被改动", report.altered), ("路径不安全", report.unsafe)):
+        for name in names:
+            click.secho(f"{title}：{name}", fg="red")
+    if report.ok:
+        click.echo(f"校验通过：{report.checked} 个文件与清单一致。")
+        return
+    click.secho(f"校验未通过：缺少 {len(report.missing)}，多出 {len(report.extra)}，被改动 {len(report.altered)}。", fg="red", err=True)
+    sys.exit(8)
 
 
 @main.command()

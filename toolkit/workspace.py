@@ -39,6 +39,18 @@ warn_days = 3          # 剩余不超过几个工作日时显示黄色预警
 extra_holidays = []    # 本单位额外放假日，如 ["2026-05-06"]
 extra_workdays = []    # 本单位额外上班日
 
+[archive]
+category = "WS"        # 门类代码（文书）
+
+[archive.retention]    # 各台账的保管期限：Y 永久，D30 定期30年，D10 定期10年
+"督查督办" = "D30"
+
+[archive.org_code]     # 机构（问题）代码
+"督查督办" = "DCB"
+
+[archive.org_name]     # 机构（问题）名称
+"督查督办" = "督查督办"
+
 [pdf]
 soffice_path = ""      # LibreOffice 程序路径；留空则自动查找
 timeout = 120          # 单次转换超时（秒）
@@ -63,6 +75,10 @@ class Settings:
     extra_workdays: list = field(default_factory=list)
     soffice_path: str = ""
     pdf_timeout: int = 120
+    archive_category: str = "WS"
+    retention: dict = field(default_factory=lambda: {"督查督办": "D30"})
+    org_codes: dict = field(default_factory=lambda: {"督查督办": "DCB"})
+    org_names: dict = field(default_factory=lambda: {"督查督办": "督查督办"})
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:
@@ -94,6 +110,19 @@ class Settings:
         pdf = data.get("pdf", {})
         s.soffice_path = str(pdf.get("soffice_path", ""))
         s.pdf_timeout = _int(data, "pdf", "timeout", s.pdf_timeout, path)
+        arc = data.get("archive", {})
+        s.archive_category = str(arc.get("category", s.archive_category))
+        s.retention.update({str(k): str(v) for k, v in arc.get("retention", {}).items()})
+        s.org_codes.update({str(k): str(v) for k, v in arc.get("org_code", {}).items()})
+        s.org_names.update({str(k): str(v) for k, v in arc.get("org_name", {}).items()})
+        for register, code in s.retention.items():
+            if code not in ("Y", "D30", "D10"):
+                raise SettingsError(f"设置文件 {path} 中 [archive.retention] {register} 应为 Y、D30 或 D10，现为“{code}”。")
+        for register, code in s.org_codes.items():
+            if not code or not code.replace("_", "").isalnum():
+                raise SettingsError(f"设置文件 {path} 中 [archive.org_code] {register} 只能用字母和数字，现为“{code}”。")
+        if not s.fonds_code.replace("_", "").isalnum():
+            raise SettingsError(f"设置文件 {path} 中 [organisation] fonds_code 只能用字母和数字，现为“{s.fonds_code}”。")
         return s
 
 

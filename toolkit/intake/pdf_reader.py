@@ -146,12 +146,13 @@ def _nearest(lines, keys, pos, across, below: bool):
 def _cell_text(cell: _Cell) -> str:
     """A cell's text: lines top to bottom; wrapped lines joined, short lines end a paragraph."""
     rows: list[list] = []
-    for c in sorted(cell.chars, key=lambda c: (-(c[1] + c[3]) / 2, c[0])):
-        cy = (c[1] + c[3]) / 2
-        if rows and abs(rows[-1][0] - cy) <= max(2.0, (c[3] - c[1]) * 0.5):
+    # group by the loose box's bottom (the line's descent): steadier than the centre, which
+    # moves for glyphs such as "-" whose loose box PDFium reports with a lower top
+    for c in sorted(cell.chars, key=lambda c: (-c[1], c[0])):
+        if rows and abs(rows[-1][0] - c[1]) <= max(2.0, (c[3] - c[1]) * 0.4):
             rows[-1][1].append(c)
         else:
-            rows.append([cy, [c]])
+            rows.append([c[1], [c]])
     out = ""
     for i, (_, line) in enumerate(rows):
         line.sort(key=lambda c: c[0])

@@ -282,7 +282,9 @@ class SheetView:
         row = Row(self, (used[-1].r if used else 1) + 1)
         for h, v in values.items():
             write_cell(self.ws.cell(row.r, self.ensure_col(h)), v)
-        self._rows = self._index = None
+        if self._rows is not None:
+            self._rows.append(row)
+        self._index = None
         summary = "；".join(f"{h}={display(v)}" for h, v in values.items() if v not in (None, ""))
         self.ledger.journal(context.change(self.name, number or row.number or f"第{row.r}行", "新增行", "", summary))
         return row

@@ -1,0 +1,189 @@
+"""Year-end binders: real PDFs opened, page counts checked against the catalogue, stamps read back."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+
+import openpyxl
+import pdfplumber
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from toolkit import Workspace, generate, ingest, init_workspace
+from toolkit.archive.build import archive, safe_child
+from toolkit.archive.manifest import verify
+from toolkit.cli import main
+from toolkit.errors import UsageError
+from toolkit.forms.fill import fill_form
+from toolkit.ledger import schema as S
+from toolkit.review import review
+
+from .conftest import ITEMS, UNITS, add_rows, journal_rows, notice_path, set_cell, sup_rows
+from .test_intake import DONE
+
+pytestmark = pytest.mark.slow
+FOLDER = ("2026", "督查督办", "D30")
+
+
+def _hashes(root):
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, soffice):
+    """A workspace whose DB-2026-001 and -003 are closed with replies, -002 closed without one, then archived."""
+    root = tmp_path_factory.mktemp("arch")
+    ws = init_workspace(root / "ws", units=UNITS)
+    add_rows(ws.ledger_path, S.SUPERVISION.name, ITEMS)
+    generate(ws, "notice")
+    fill_form(notice_path(ws, "DB-2026-001"), ws.inbox / "a1.docx", {**DONE, "办理状态": "办理中", "办理情况": "第一次进展：正在起草"})
+    ingest(ws)
+    generate(ws, "reminder", ids=["DB-2026-001"])
+    fill_form(notice_path(ws, "DB-2026-001"), ws.inbox / "a2.docx", {**DONE, "办理情况": "最终报告：办法已印发"})
+    fill_form(notice_path(ws, "DB-2026-003"), ws.inbox / "c.docx", {**DONE, "办理情况": "食堂整治已完成"})
+    ingest(ws)
+    for number in ("DB-2026-001", "DB-2026-003"):
+        review(ws, number, accept=True, opinion="同意办结")
+    set_cell(ws.ledger_path, S.SUPERVISION.name, "DB-2026-002", "状态", "已办结")  # closed by hand, no reply on file
+    set_cell(ws.ledger_path, S.SUPERVISION.name, "DB-2026-002", "办结日期", "2026-05-20")
+    result = archive(ws, 2026)
+    return ws, result
+
+
+def test_pieces_numbered_in_order_with_archival_codes(built):
+    ws, result = built
+    codes = [e.code for e in result.entries]
+    assert codes == ["Z109-WS·2026-D30-DCB-0001", "Z109-WS·2026-D30-DCB-0002", "Z109-WS·2026-D30-DCB-0003"]
+    assert [sup_rows(ws)[n]["档号"] for n in ("DB-2026-001", "DB-2026-002", "DB-2026-003")] == codes  # by 交办时间
+    assert {j["编号"] for j in journal_rows(ws) if j["操作"] == "archive" and j["字段"] == "档号"} == {
+        "DB-2026-001",
+        "DB-2026-002",
+        "DB-2026-003",
+    }
+
+
+def test_catalogue_page_counts_match_the_real_pdfs(built):
+    ws, result = built
+    folder = safe_child(ws.archive, *FOLDER)
+    sheet = openpyxl.load_workbook(folder / "归档文件目录.xlsx")["归档文件目录"]
+    rows = [r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]]
+    assert [r[1] for r in rows] == [e.code for e in result.entries]
+    for _seq, code, _doc_no, _who, title, date, _secret, pages, _note in rows:
+        assert len(PdfReader(str(folder / f"{code}.pdf")).pages) == pages
+        assert len(date) == 8 and date.startswith("2026") and title.startswith("[") and title.endswith("]")
+    assert rows[0][2] == "党办督〔2026〕1号" and rows[0][3] == "教务处"
+    assert "缺承办单位反馈原件" in rows[1][8] and not rows[0][8]
+    with pdfplumber.open(folder / "归档文件目录.pdf") as pdf:
+        text = "".join(p.extract_text() for p in pdf.pages).replace(" ", "").replace("\n", "")
+        assert pdf.pages[0].width > pdf.pages[0].height  # A4 landscape
+    assert "Z109-WS·2026-D30-DCB-0003" in text and "档号" in text
+
+
+def test_stamp_on_each_first_page(built):
+    ws, result = built
+    folder = safe_child(ws.archive, *FOLDER)
+    for e in result.entries:
+        with pdfplumber.open(folder / f"{e.code}.pdf") as pdf:
+            top = pdf.pages[0].crop((0, 0, pdf.pages[0].width, 70)).extract_text()
+        for value in ("Z109", "2026", e.code[-4:], "DCB", "D30", str(e.pages)):
+            assert value in top, (e.code, value, top)
+
+
+def test_papers_inside_a_piece_are_in_filing_order(built):
+    ws, result = built
+    folder = safe_child(ws.archive, *FOLDER)
+    with pdfplumber.open(folder / f"{result.entries[0].code}.pdf") as pdf:
+        pages = [p.extract_text().replace(" ", "") for p in pdf.pages]
+
+    def first(words):
+        return next(i for i, t in enumerate(pages) if words in t)
+
+    final, progress = first("最终报告：办法已印发"), first("第一次进展：正在起草")
+    notice = next(i for i, t in enumerate(pages) if "督查督办通知单" in t and "最终报告" not in t and "第一次进展" not in t)
+    reminder, review_page = first("催办通知单"), first("办结审核单")
+    assert final == 0 and final < progress < notice < reminder < review_page  # reply before the incoming notice
+
+
+def test_binder_has_every_page_numbered(built):
+    ws, result = built
+    folder = safe_child(ws.archive, *FOLDER)
+    binder = PdfReader(str(folder / "装订本.pdf"))
+    parts = ["封面.pdf", "归档文件目录.pdf", *[f"{e.code}.pdf" for e in result.entries], "备考表.pdf"]
+    assert len(binder.pages) == sum(len(PdfReader(str(folder / p)).pages) for p in parts)
+    with pdfplumber.open(folder / "装订本.pdf") as pdf:
+        assert "— 1 —" in pdf.pages[0].extract_text() and f"— {len(pdf.pages)} —" in pdf.pages[-1].extract_text()
+        assert "备考表" in pdf.pages[-1].extract_text().replace(" ", "")
+        assert "归档文件目录" in pdf.pages[0].extract_text().replace(" ", "")  # the cover
+
+
+def test_manifest_verify_and_tampering(built, tmp_path):
+    ws, result = built
+    folder = safe_child(ws.archive, *FOLDER)
+    assert verify(folder).ok and verify(result.zip).ok
+    copy = tmp_path / "copy"
+    shutil.copytree(folder, copy)
+    target = copy / f"{result.entries[1].code}.pdf"
+    target.write_bytes(target.read_bytes() + b"%tampered\n")
+    (copy / "多余文件.txt").write_text("x")
+    (copy / "备考表.pdf").unlink()
+    out = CliRunner().invoke(main, ["verify", str(copy)])
+    assert out.exit_code == 8
+    assert f"被改动：{target.name}" in out.output and "多出：多余文件.txt" in out.output and "缺少：备考表.pdf" in out.output
+
+
+def test_zip_members_that_would_escape_are_reported(built, tmp_path):
+    ws, result = built
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(result.zip) as src, zipfile.ZipFile(evil, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item))
+        dst.writestr("../../escape.txt", "x")
+    report = verify(evil)
+    assert not report.ok and report.unsafe == ["../../escape.txt"]
+    assert not (tmp_path.parent / "escape.txt").exists()
+
+
+def test_second_run_is_idempotent_and_rebuild_keeps_codes(built, tmp_path):
+    ws_src, first = built
+    shutil.copytree(ws_src.root, tmp_path / "ws")
+    ws = Workspace(tmp_path / "ws")
+    before = _hashes(ws.archive)
+    again = archive(ws, 2026)
+    assert again.unchanged and _hashes(ws.archive) == before
+    assert [e.pages for e in again.entries] == [e.pages for e in first.entries]
+    rebuilt = archive(ws, 2026, rebuild=True)
+    assert not rebuilt.unchanged and [e.code for e in rebuilt.entries] == [e.code for e in first.entries]
+    assert verify(rebuilt.folder).ok
+
+
+def test_open_items_are_listed_and_not_filed(built):
+    ws, result = built
+    assert result.not_closed == []  # all three of 2026 closed in this workspace
+    assert result.flagged and result.flagged[0][0] == "DB-2026-002"
+
+
+def test_year_with_nothing_closed_makes_nothing(tmp_path):
+    ws = init_workspace(tmp_path / "w", units=UNITS)
+    add_rows(ws.ledger_path, S.SUPERVISION.name, ITEMS)
+    out = CliRunner().invoke(main, ["archive", "-w", str(ws.root), "--year", "2026"])
+    assert out.exit_code == 0 and "没有已办结" in out.output and "未办结、本次未归档的事项 3 项" in out.output
+    assert not any(ws.archive.iterdir())
+
+
+def test_names_can_never_escape_the_archive(tmp_path):
+    root = tmp_path / "archive"
+    root.mkdir()
+    for bad in (("..", "x"), ("2026", "../../etc"), ("/etc",), ("a/b",)):
+        with pytest.raises(UsageError):
+            safe_child(root, *bad)
+    settings = tmp_path / "dangwu.toml"
+    from toolkit.workspace import DEFAULT_SETTINGS, Settings
+
+    settings.write_text(DEFAULT_SETTINGS.replace('"督查督办" = "DCB"', '"督查督办" = "../x"'), encoding="utf-8")
+    from toolkit.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="只能用字母和数字"):
+        Settings.from_toml(settings)

@@ -1,0 +1,134 @@
+"""manifest.json (every file with its SHA-256 and size), a reproducible zip, and ``dangwu verify``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..errors import ToolkitError
+from ..forms.ziputil import Member, write_zip
+
+MANIFEST = "manifest.json"
+
+
+class VerifyError(ToolkitError):
+    """A binder does not match its manifest (or cannot be read)."""
+
+    exit_code = 8
+
+
+def file_entries(folder: Path) -> list[dict]:
+    """Every file under ``folder`` (but the manifest) with its relative path, SHA-256 and size."""
+    out = []
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and p.name != MANIFEST and not p.name.startswith("."):
+            data = p.read_bytes()
+            out.append({"path": p.relative_to(folder).as_posix(), "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
+    return out
+
+
+def write_manifest(folder: Path, info: dict) -> Path:
+    """Write manifest.json for ``folder``: ``info`` plus the file list."""
+    data = {**info, "files": file_entries(folder)}
+    path = folder / MANIFEST
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def write_zip_of(folder: Path, target: Path, prefix: str) -> None:
+    """Zip ``folder`` (manifest included) with fixed timestamps and sorted names: same files, same bytes."""
+    members = []
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and not p.name.startswith("."):
+            name = f"{prefix}/{p.relative_to(folder).as_posix()}"
+            raw = p.read_bytes()
+            members.append(Member.stored(name, raw) if p.suffix.lower() in (".pdf", ".xlsx", ".zip") else Member.deflate(name, raw))
+    tmp = target.with_name(f".{target.name}.tmp")
+    with open(tmp, "wb") as fh:
+        write_zip(fh, members)
+    tmp.replace(target)
+
+
+@dataclass
+class VerifyReport:
+    """Differences between a binder and its manifest."""
+
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    altered: list[str] = field(default_factory=list)
+    unsafe: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing differs."""
+        return not (self.missing or self.extra or self.altered or self.unsafe)
+
+
+def verify(path: Path) -> VerifyReport:
+    """Check a binder folder or zip against its manifest (a zip is read in memory, never extracted)."""
+    path = Path(path)
+    if path.is_dir():
+        return _compare(_read_manifest(path / MANIFEST, path), {e["path"]: e for e in file_entries(path)})
+    if zipfile.is_zipfile(path):
+        return _verify_zip(path)
+    raise VerifyError(
+        f"{path} 既不是归档文件夹，也不是 zip 文件。", hint="请指定 archive/年度/台账/保管期限 文件夹，或归档生成的 .zip 文件。"
+    )
+
+
+def _read_manifest(manifest: Path, where: Path) -> dict:
+    """The manifest's file entries by path; VerifyError when there is none or it is damaged."""
+    if not manifest.exists():
+        raise VerifyError(f"{where} 中没有 {MANIFEST}，无法校验。", hint="请指定 dangwu archive 生成的文件夹或 zip。")
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        return {e["path"]: e for e in data["files"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise VerifyError(f"{manifest} 已损坏，无法读取（{exc}）。") from exc
+
+
+def _verify_zip(path: Path) -> VerifyReport:
+    """Compare the members of a zip with the manifest inside it."""
+    report = VerifyReport()
+    with zipfile.ZipFile(path) as zf:
+        names = [n for n in zf.namelist() if not n.endswith("/")]
+        for n in names:
+            pure = PurePosixPath(n)
+            if pure.is_absolute() or ".." in pure.parts or "\\" in n:
+                report.unsafe.append(n)  # would escape the folder it is extracted into
+        manifests = [n for n in names if PurePosixPath(n).name == MANIFEST]
+        if len(manifests) != 1:
+            raise VerifyError(f"{path.name} 中{'没有' if not manifests else '有多个'} {MANIFEST}，无法校验。")
+        prefix = manifests[0][: -len(MANIFEST)]
+        try:
+            data = json.loads(zf.read(manifests[0]).decode("utf-8"))
+            expected = {e["path"]: e for e in data["files"]}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise VerifyError(f"{path.name} 中的 {MANIFEST} 已损坏（{exc}）。") from exc
+        actual = {}
+        for n in names:
+            if n == manifests[0] or n in report.unsafe:
+                continue
+            rel = n[len(prefix) :] if n.startswith(prefix) else n
+            data = zf.read(n)
+            actual[rel] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    result = _compare(expected, actual)
+    result.unsafe = report.unsafe
+    return result
+
+
+def _compare(expected: dict, actual: dict) -> VerifyReport:
+    """Missing, extra and altered files between two path → entry maps."""
+    report = VerifyReport(checked=len(expected))
+    report.missing = sorted(set(expected) - set(actual))
+    report.extra = sorted(set(actual) - set(expected))
+    report.altered = sorted(
+        p for p in set(expected) & set(actual) if expected[p]["sha256"] != actual[p]["sha256"] or expected[p]["size"] != actual[p]["size"]
+    )
+    return report
