@@ -363,7 +363,7 @@ def build(path):
     add_notice_head(doc, "督查督办通知单")
     pairs = [("立项编号", "交办时间"), ("督办来源", "督查形式"), ("主办单位", "协办单位"), ("办理时限", "分管校领导")]
     add_item_table(doc, pairs, ["督办事项", "工作要求"])
-    add_feedback(doc, Mm(60))
+    add_feedback(doc, Mm(45))
     add_closing(doc)
     add_identity_footer(doc)
     save(doc, path)
