@@ -5,12 +5,17 @@ Library use mirrors the command line::
     import toolkit
     ws = toolkit.Workspace("my-workspace")
     toolkit.check(ws); toolkit.generate(ws, "notice"); toolkit.ingest(ws); toolkit.status(ws)
+    toolkit.review(ws, "DB-2026-001", accept=True); toolkit.report(ws, 2026); toolkit.archive(ws, 2026)
 """
 
+from .archive.build import archive
+from .archive.manifest import verify
 from .errors import ToolkitError
 from .generate import generate
 from .init import init_workspace
 from .intake.pipeline import ingest
+from .reports.supervision import report
+from .review import review
 from .status import status
 from .workspace import Workspace
 
@@ -22,5 +27,5 @@ def check(ws: Workspace):
     return check_workspace(ws)
 
 
-__all__ = ["ToolkitError", "Workspace", "check", "generate", "ingest", "init_workspace", "status"]
+__all__ = ["ToolkitError", "Workspace", "archive", "check", "generate", "ingest", "init_workspace", "report", "review", "status", "verify"]
 __version__ = "0.1.0"

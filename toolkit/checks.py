@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from .errors import LedgerError, TemplateError
 from .forms.kinds import KINDS
+from .forms.template import CompiledTemplate
 from .generate import compile_kind
+from .reports.supervision import REPORT_FIELDS, REPORT_TEMPLATE
 from .ledger.validate import Problem, check_ledger
 from .ledger.workbook import Ledger
 from .workspace import Workspace
@@ -22,4 +24,8 @@ def check_workspace(ws: Workspace) -> list[Problem]:
             compile_kind(ws, kind)
         except TemplateError as exc:
             problems.append(Problem("error", f"模板 {kind.template}", str(exc).replace("\n", " ")))
+    try:
+        CompiledTemplate(ws.template_path(REPORT_TEMPLATE), REPORT_FIELDS)
+    except TemplateError as exc:
+        problems.append(Problem("error", f"模板 {REPORT_TEMPLATE}", str(exc).replace("\n", " ")))
     return problems
