@@ -6,6 +6,7 @@
 
 import datetime
 import io
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -22,50 +23,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from toolkit.forms.kinds import NOTICE, REMINDER  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = ROOT / "templates" / "督查督办"
 OUT = TEMPLATE_DIR / "督查督办通知单.docx"
 REMINDER_OUT = TEMPLATE_DIR / "催办通知单.docx"
 REPORT_OUT = TEMPLATE_DIR / "督查督办工作情况报告.docx"
-TAGS = [
-    "发文机关",
-    "文号",
-    "识别码",
-    "立项编号",
-    "交办时间",
-    "督办来源",
-    "督查形式",
-    "主办单位",
-    "协办单位",
-    "督办事项",
-    "工作要求",
-    "办理时限",
-    "分管校领导",
-    "送达单位",
-    "承办角色",
-    "督查联系",
-    "落款单位",
-    "落款日期",
-]
-REMINDER_TAGS = [
-    "发文机关",
-    "文号",
-    "识别码",
-    "立项编号",
-    "交办时间",
-    "督办事项",
-    "主办单位",
-    "协办单位",
-    "办理时限",
-    "逾期情况",
-    "催办次数",
-    "答复期限",
-    "送达单位",
-    "承办角色",
-    "督查联系",
-    "落款单位",
-    "落款日期",
-]
+TAGS = list(NOTICE.fields)  # the form kinds declare their tags; the templates must carry exactly these
+REMINDER_TAGS = list(REMINDER.fields)
 REPORT_TAGS = ["发文机关", "标题", "期间", "总体情况", "成效", "问题", "要求", "落款单位", "落款日期"]
 REPORT_SECTIONS = [("一、总体情况", "总体情况"), ("二、成效与表扬", "成效"), ("三、存在问题", "问题"), ("四、下一步要求", "要求")]
 # (header label, loop-item field, column width); widths add up to the 156 mm text width and
