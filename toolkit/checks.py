@@ -6,9 +6,9 @@ from .errors import LedgerError, TemplateError
 from .forms.kinds import KINDS
 from .forms.template import CompiledTemplate
 from .generate import compile_kind
-from .reports.supervision import REPORT_FIELDS, REPORT_TEMPLATE
 from .ledger.validate import Problem, check_ledger
 from .ledger.workbook import Ledger
+from .reports.supervision import REPORT_FIELDS, REPORT_TEMPLATE
 from .workspace import Workspace
 
 

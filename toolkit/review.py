@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .errors import UsageError
 from .generate import open_valid_ledger
 from .ledger.workbook import ChangeContext
 from .registers import supervision as sup
@@ -30,8 +31,6 @@ def review(ws: Workspace, number: str, *, accept: bool, opinion: str = "", deadl
         sup.accept(row, opinion, context)
     else:
         if deadline is None:
-            from .errors import UsageError
-
             raise UsageError("退回重办须给出新的办理时限（--deadline 2026-12-31）。")
         sup.reject(row, opinion, deadline, context)
     ledger.save(keep_backups=ws.settings.backups)

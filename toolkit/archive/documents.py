@@ -11,6 +11,7 @@ import openpyxl
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -81,8 +82,6 @@ def _table(document, rows, widths_mm, size=12, header=True):
 
 def _borders(table) -> None:
     """Single borders on every cell (independent of table styles)."""
-    from docx.oxml import OxmlElement
-
     tbl_pr = table._tbl.tblPr
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -140,8 +139,6 @@ def catalogue_docx(path: Path, title: str, entries: list[Entry]) -> None:
     _para(d, title, 18, centre=True, east="黑体", space_after=12)
     rows = [list(CATALOGUE_HEADERS)] + [catalogue_row(e) for e in entries]
     table = _table(d, rows, (10, 62, 34, 26, 64, 20, 10, 10, 16), size=10)
-    from docx.oxml import OxmlElement
-
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))
     d.save(str(path))
