@@ -251,3 +251,19 @@ def test_fillable_pdf_is_read_from_its_fields(exported, tmp_path):
     assert out.result == "已更新", out.message
     row = sup_rows(ws)["DB-2026-002"]
     assert row["办理情况"] == "在表单域中填写的情况" and row["状态"] == "待审核" and row["承办人"] == "钱进"
+
+
+def test_batches_larger_than_the_launcher_accepts_are_split(tmp_path, soffice, monkeypatch):
+    import toolkit.pdf.soffice as so
+
+    monkeypatch.setattr(so, "MAX_FILES", 2)  # the real limit is ~254 arguments; 5 files show the split
+    import docx as _docx
+
+    files = []
+    for i in range(5):
+        d = _docx.Document()
+        d.add_paragraph(f"第{i}页")
+        d.save(str(tmp_path / f"f{i}.docx"))
+        files.append(tmp_path / f"f{i}.docx")
+    out = Soffice(timeout=180).convert(files, tmp_path / "pdf")
+    assert [p.name for p in out] == [f"f{i}.pdf" for i in range(5)] and all(p.exists() for p in out)

@@ -15,6 +15,8 @@ from pathlib import Path
 from ..errors import ConversionError
 from .fonts import fontconfig_file
 
+MAX_FILES = 200  # soffice's launcher drops command-line arguments beyond about 254
+
 INSTALL_HINT = "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui fonts-noto-cjk），或在 dangwu.toml 的 [pdf] soffice_path 中填写 soffice 程序的路径。"
 
 
@@ -65,7 +67,14 @@ class Soffice:
         self.fonts = fontconfig_file(cache_dir())
 
     def convert(self, files: list[Path], outdir: Path, target: str = "pdf", slot: int = 0) -> list[Path]:
-        """Convert ``files`` into ``outdir`` in one process; returns the output paths (checked to exist)."""
+        """Convert ``files`` into ``outdir``, one process per MAX_FILES; returns the output paths (checked to exist)."""
+        out: list[Path] = []
+        for i in range(0, len(files), MAX_FILES):
+            out += self._convert(files[i : i + MAX_FILES], outdir, target, slot)
+        return out
+
+    def _convert(self, files: list[Path], outdir: Path, target: str, slot: int) -> list[Path]:
+        """One LibreOffice process for ``files``."""
         outdir.mkdir(parents=True, exist_ok=True)
         with _profile(slot) as profile:
             cmd = [
