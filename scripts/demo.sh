@@ -24,9 +24,7 @@ run status
 step "6. 为逾期事项生成催办通知单" "dangwu generate reminder"
 run generate reminder 2>/dev/null | tail -n 3 || exit 1
 step "7. 办结审核：通过一批，退回一项重办" "dangwu review …"
-for id in DB-2026-001 DB-2026-003 DB-2026-004 DB-2026-006 DB-2026-007 DB-2026-012 DB-2026-015; do
-  run review "$id" --accept --opinion "事实清楚，问题已解决，同意办结"
-done
+run review DB-2026-001 DB-2026-003 DB-2026-004 DB-2026-006 DB-2026-007 DB-2026-012 DB-2026-015 --accept --opinion "事实清楚，问题已解决，同意办结"
 run review DB-2026-008 --reject --opinion "方案未经党委会审议，请完善后重新报送" --deadline "$(date -d '+20 days' +%F)"
 run generate notice --id DB-2026-008 2>/dev/null | tail -n 1 || exit 1
 step "8. 年度督查督办工作情况报告（统计表含图表 + 报告文稿）" "dangwu report --year 2026"

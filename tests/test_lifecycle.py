@@ -251,3 +251,15 @@ def test_report_for_a_year_without_items_is_refused(notified):
     result = CliRunner().invoke(main, ["report", "-w", str(notified.root), "--year", "2025"])
     assert result.exit_code == 2 and "没有交办的督办事项" in result.output
     assert not list(notified.outbox.rglob("*2025*"))
+
+
+def test_several_items_reviewed_at_once_or_none(notified):
+    _pending(notified, "DB-2026-001")
+    _pending(notified, "DB-2026-003")
+    before = digest(notified.ledger_path)
+    bad = CliRunner().invoke(main, ["review", "-w", str(notified.root), "DB-2026-001", "DB-2026-002", "--accept"])
+    assert bad.exit_code == 2 and "DB-2026-002" in bad.output
+    assert digest(notified.ledger_path) == before  # DB-2026-001 was not closed either
+    ok = CliRunner().invoke(main, ["review", "-w", str(notified.root), "DB-2026-001", "DB-2026-003", "--accept"])
+    assert ok.exit_code == 0 and ok.output.count("审核通过") == 2
+    assert {sup_rows(notified)[n]["状态"] for n in ("DB-2026-001", "DB-2026-003")} == {"已办结"}

@@ -19,7 +19,7 @@ from .generate import generate as run_generate
 from .init import init_workspace
 from .intake import pipeline
 from .reports.supervision import report as run_report
-from .review import review as run_review
+from .review import review_many as run_review
 from .status import status as read_status
 from .workdays import PROVISIONAL_NOTE
 from .workspace import Workspace
@@ -191,14 +191,14 @@ def ingest(wsdir, paths, as_json):
 
 @main.command()
 @workspace_option
-@click.argument("number")
+@click.argument("numbers", nargs=-1, required=True)
 @click.option("--accept", "decision", flag_value="accept", help="审核通过：状态改为“已办结”。")
 @click.option("--reject", "decision", flag_value="reject", help="退回重办：须给出 --opinion 和新的 --deadline。")
 @click.option("--opinion", default="", help="审核意见。")
 @click.option("--deadline", help="退回重办时新的办理时限，如 2026-12-31。")
 @handle_errors
-def review(wsdir, number, decision, opinion, deadline):
-    """办结审核：对“待审核”的事项审核通过或退回重办。"""
+def review(wsdir, numbers, decision, opinion, deadline):
+    """办结审核：对“待审核”的事项审核通过或退回重办（可一次列出多个编号，任一不符则全部不改）。"""
     if decision is None:
         raise UsageError("请指定 --accept（审核通过）或 --reject（退回重办）。")
     new_deadline = None
@@ -207,13 +207,13 @@ def review(wsdir, number, decision, opinion, deadline):
             new_deadline = parse_date(deadline)
         except ValueError:
             raise UsageError(f"--deadline 的值“{deadline}”不是日期，请写成 2026-12-31。") from None
-    result = run_review(Workspace(wsdir), number, accept=decision == "accept", opinion=opinion, deadline=new_deadline)
-    if decision == "accept":
-        click.echo(f"{result.number} 审核通过，状态：{result.status}。审核意见：{result.opinion}")
-    else:
-        click.echo(
-            f"{result.number} 退回重办，新的办理时限：{result.deadline.isoformat()}。下一次 `dangwu generate notice` 将生成重办通知。"
-        )
+    for result in run_review(Workspace(wsdir), numbers, accept=decision == "accept", opinion=opinion, deadline=new_deadline):
+        if decision == "accept":
+            click.echo(f"{result.number} 审核通过，状态：{result.status}。审核意见：{result.opinion}")
+        else:
+            click.echo(
+                f"{result.number} 退回重办，新的办理时限：{result.deadline.isoformat()}。下一次 `dangwu generate notice` 将生成重办通知。"
+            )
 
 
 @main.command()

@@ -23,15 +23,23 @@ class ReviewResult:
 
 
 def review(ws: Workspace, number: str, *, accept: bool, opinion: str = "", deadline: dt.date | None = None) -> ReviewResult:
-    """Accept (→ 已办结) or reject (→ 退回重办, new 办理时限) a 待审核 item; the ledger is saved once."""
+    """Accept (→ 已办结) or reject (→ 退回重办, new 办理时限) one 待审核 item; the ledger is saved once."""
+    return review_many(ws, [number], accept=accept, opinion=opinion, deadline=deadline)[0]
+
+
+def review_many(ws: Workspace, numbers, *, accept: bool, opinion: str = "", deadline: dt.date | None = None) -> list[ReviewResult]:
+    """Review several items with one opinion in one save; any refused item means nothing is saved."""
+    if not accept and deadline is None:
+        raise UsageError("退回重办须给出新的办理时限（--deadline 2026-12-31）。")
     ledger = open_valid_ledger(ws, for_write=True)
-    row = sup.open_row(ledger, number)
     context = ChangeContext(operation="review")
-    if accept:
-        sup.accept(row, opinion, context)
-    else:
-        if deadline is None:
-            raise UsageError("退回重办须给出新的办理时限（--deadline 2026-12-31）。")
-        sup.reject(row, opinion, deadline, context)
+    rows = []
+    for number in dict.fromkeys(numbers):
+        row = sup.open_row(ledger, number)
+        if accept:
+            sup.accept(row, opinion, context)
+        else:
+            sup.reject(row, opinion, deadline, context)
+        rows.append(row)
     ledger.save(keep_backups=ws.settings.backups)
-    return ReviewResult(number, sup.status_of(row), row.text("审核意见"), row.date("办理时限") if not accept else None)
+    return [ReviewResult(r.number, sup.status_of(r), r.text("审核意见"), None if accept else r.date("办理时限")) for r in rows]

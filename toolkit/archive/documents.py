@@ -14,6 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from ..dates import cn_date, compact_date
@@ -66,11 +67,10 @@ def _table(document, rows, widths_mm, size=12, header=True):
     table.autofit = False
     for c, width in enumerate(widths_mm):
         table.columns[c].width = Mm(width)
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            cell = table.cell(r, c)
+    for r, (tr, values) in enumerate(zip(table._tbl.tr_lst, rows)):
+        for c, (tc, value) in enumerate(zip(tr.tc_lst, values)):
+            cell = _Cell(tc, table)  # table.cell() rebuilds the whole grid each call: quadratic
             cell.width = Mm(widths_mm[c])
-            cell.text = ""
             run = cell.paragraphs[0].add_run(str(value))
             run.font.size = Pt(size)
             if header and r == 0:
