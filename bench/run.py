@@ -533,7 +533,7 @@ def archive_workspace(ctx: Context) -> tuple[Path, dict]:
     def make():
         import toolkit
         from toolkit.ledger import schema as S
-        from toolkit.review import review
+        from toolkit.review import review_many
 
         root = ctx.tmp / "pristine-archive"
         ws = toolkit.init_workspace(root, units=UNITS)
@@ -554,8 +554,7 @@ def archive_workspace(ctx: Context) -> tuple[Path, dict]:
             if bad or len(outcomes) != len(notices):
                 raise RuntimeError(f"ingest ({round_}): {len(bad)} of {len(outcomes)} not applied, e.g. {bad[0].message if bad else ''}")
         t0 = time.perf_counter()
-        for notice in notices:
-            review(ws, notice.name.split("_", 1)[0], accept=True)
+        review_many(ws, [notice.name.split("_", 1)[0] for notice in notices], accept=True)
         took[f"review ×{len(notices)}"] = time.perf_counter() - t0
         return root, took
 
