@@ -40,64 +40,30 @@ class FormKind:
 
 
 FEEDBACK = ("办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人")
+LETTER = ("发文机关", "文号", "识别码", "送达单位", "承办角色", "督查联系", "落款单位", "落款日期")
+ITEM = ("立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位", "办理时限", "分管校领导", "督办事项", "工作要求")
 
 NOTICE = FormKind(
     code="notice",
     title="督查督办通知单",
     register=S.SUPERVISION,
     template="督查督办/督查督办通知单.docx",
-    fields=(
-        "发文机关",
-        "文号",
-        "识别码",
-        "立项编号",
-        "交办时间",
-        "督办来源",
-        "督查形式",
-        "主办单位",
-        "协办单位",
-        "督办事项",
-        "工作要求",
-        "办理时限",
-        "分管校领导",
-        "送达单位",
-        "承办角色",
-        "督查联系",
-        "落款单位",
-        "落款日期",
-    ),
-    prefilled=("立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位", "办理时限", "分管校领导", "督办事项", "工作要求"),
+    fields=LETTER + ITEM,
+    prefilled=ITEM,
     feedback=FEEDBACK,
     values=out.notice_values,
     select=out.select_for_notice,
     mark=out.mark_notified,
 )
 
+REMINDER_ITEM = ("立项编号", "交办时间", "主办单位", "协办单位", "办理时限", "督办事项")
 REMINDER = FormKind(
     code="reminder",
     title="催办通知单",
     register=S.SUPERVISION,
     template="督查督办/催办通知单.docx",
-    fields=(
-        "发文机关",
-        "文号",
-        "识别码",
-        "立项编号",
-        "交办时间",
-        "督办事项",
-        "主办单位",
-        "协办单位",
-        "办理时限",
-        "逾期情况",
-        "催办次数",
-        "答复期限",
-        "送达单位",
-        "承办角色",
-        "督查联系",
-        "落款单位",
-        "落款日期",
-    ),
-    prefilled=("立项编号", "交办时间", "主办单位", "协办单位", "办理时限", "督办事项"),
+    fields=LETTER + REMINDER_ITEM + ("逾期情况", "催办次数", "答复期限"),
+    prefilled=REMINDER_ITEM,
     feedback=FEEDBACK,
     values=out.reminder_values,
     select=out.select_for_reminder,
