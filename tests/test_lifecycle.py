@@ -129,8 +129,8 @@ def test_a_returned_reminder_is_ingested_like_a_notice(notified, monkeypatch):
 
 
 def test_reminder_refuses_items_that_need_none(notified):
+    set_cell(notified.ledger_path, S.SUPERVISION.name, "DB-2026-001", "状态", "待审核")
     with pytest.raises(UsageError, match="不需要催办"):
-        set_cell(notified.ledger_path, S.SUPERVISION.name, "DB-2026-001", "状态", "待审核")
         generate(notified, "reminder", ids=["DB-2026-001"])
 
 

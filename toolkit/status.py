@@ -17,7 +17,7 @@ from .ledger.validate import check_ledger, errors_of
 from .ledger.workbook import ChangeContext, Ledger
 from .registers import supervision as sup
 from .registers.units import Units
-from .workdays import PROVISIONAL_NOTE, WorkCalendar, warning
+from .workdays import WorkCalendar, warning
 from .workspace import Workspace
 
 FILLS = {"红": "FFC7CE", "黄": "FFEB9C", "绿": "C6EFCE"}
@@ -123,5 +123,3 @@ def _write_warnings(ws: Workspace, ledger: Ledger, paints) -> str:
         return exc.message
     return ""
 
-
-__all__ = ["PROVISIONAL_NOTE", "Status", "status"]
