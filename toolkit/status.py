@@ -122,4 +122,3 @@ def _write_warnings(ws: Workspace, ledger: Ledger, paints) -> str:
     except LedgerLocked as exc:
         return exc.message
     return ""
-
