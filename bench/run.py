@@ -1549,6 +1549,12 @@ def main(argv=None) -> int:
     p.add_argument("--profile", action="store_true", help="also run each dangwu phase once under cProfile and print hot spots")
     p.add_argument("--strict", action="store_true", help="exit with status 2 when a target is missed")
     p.add_argument("--keep", action="store_true", help="keep the temporary workspaces (path printed)")
+    p.add_argument(
+        "--workdir",
+        default=os.environ.get("DANGWU_BENCH_DIR") or str(Path(__file__).resolve().parent / ".work"),
+        help="where the scratch workspaces live (default bench/.work, like a clerk's workspace on the local disk; "
+        "env DANGWU_BENCH_DIR). /tmp can be much slower to create files in on some machines (see README)",
+    )
     # child-process arguments (internal)
     p.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
@@ -1569,7 +1575,8 @@ def main(argv=None) -> int:
         selected = [b for b in BENCHMARKS if b.name in names]
 
     small = args.quick
-    tmp = Path(tempfile.mkdtemp(prefix="dangwu-bench-"))
+    Path(args.workdir).mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="dangwu-bench-", dir=args.workdir))
     ctx = Context(
         items=args.items or (100 if small else 1000),
         forms=args.forms or (100 if small else 1000),
@@ -1588,6 +1595,7 @@ def main(argv=None) -> int:
     print(f"items {ctx.items:,}, forms {ctx.forms:,}, naive docxtpl documents {ctx.naive_docs}, best of ≤{ctx.repeat}")
     print(f"PDF items {ctx.pdf_items:,}, soffice per-file baseline files {ctx.soffice_each}")
     print(f"ledger rows {ctx.ledger_items:,} (status / report), archive items {ctx.archive_items:,}")
+    print(f"scratch workspaces under {tmp}")
     rows: list[Row] = []
     failed = []
     try:

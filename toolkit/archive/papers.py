@@ -13,7 +13,6 @@ from pathlib import Path
 
 from ..errors import FormRejected
 from ..intake.pipeline import read_returned, sha256_of
-from ..ledger import schema as S
 from ..ledger.workbook import Ledger
 from ..workspace import Workspace
 
@@ -39,14 +38,11 @@ class Replies:
 
 def journal_receipts(ledger: Ledger) -> dict[str, tuple[str, str]]:
     """SHA-256 → (time, reported status) of every applied return, from 变更记录's 回执 rows."""
-    view = ledger.views.get(S.JOURNAL.name)
     out: dict[str, tuple[str, str]] = {}
-    if view is None:
-        return out
-    for row in view.rows():
-        if row.text("字段") == "回执" and row.text("来源文件SHA256"):
-            status = row.text("新值").rsplit("·", 1)[-1]
-            out[row.text("来源文件SHA256")] = (row.text("时间"), status)
+    for rec in ledger.journal_records():
+        if rec.get("字段") == "回执" and rec.get("来源文件SHA256"):
+            status = rec.get("新值", "").rsplit("·", 1)[-1]
+            out[rec["来源文件SHA256"]] = (rec.get("时间", ""), status)
     return out
 
 

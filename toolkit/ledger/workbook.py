@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import getpass
+import io
 import os
 import re
 import time
@@ -20,6 +21,9 @@ from ..dates import parse_date
 from ..errors import LedgerError
 from . import schema as S
 from .store import atomic_write, refuse_if_open
+from .tail import Tail
+from .tail import save as save_tail
+from .tail import split as split_tail
 
 LIST_SPLIT = re.compile(r"[、，,;；\n]+")
 DATE_FORMAT = "yyyy-mm-dd"
@@ -293,9 +297,10 @@ class SheetView:
 class Ledger:
     """The loaded workbook: sheet views by name, pending journal rows, and an atomic save."""
 
-    def __init__(self, path: Path, wb):
+    def __init__(self, path: Path, wb, tail: Tail | None = None):
         self.path = Path(path)
         self.wb = wb
+        self.tail = tail  # 变更记录 rows 2… kept as XML outside openpyxl (see tail.py); None: openpyxl holds them
         self.pending: list[Change] = []
         self.views: dict[str, SheetView] = {}
         for sheet in S.ALL_SHEETS:
@@ -313,13 +318,14 @@ class Ledger:
         if for_write:
             refuse_if_open(path)
         try:
-            wb = openpyxl.load_workbook(path)
+            light, tail = split_tail(path.read_bytes(), S.JOURNAL.name)
+            wb = openpyxl.load_workbook(io.BytesIO(light))
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise LedgerError(
                 f"台账文件 {path.name} 无法打开：不是有效的 .xlsx 工作簿（{type(exc).__name__}）。",
                 hint="请用 Excel/WPS 另存为 .xlsx，或从 .backup/ 中恢复上一版本。",
             ) from exc
-        return cls(path, wb)
+        return cls(path, wb, tail)
 
     def sheet(self, name: str) -> SheetView:
         """The view of a sheet; LedgerError when the workbook lacks it (optional sheets are created)."""
@@ -344,25 +350,40 @@ class Ledger:
 
     def save(self, *, keep_backups: int = 20) -> Path | None:
         """Append pending journal rows and write the workbook atomically, keeping a backup."""
-        if self.pending:
-            jv = self.sheet(S.JOURNAL.name)
-            headers = S.JOURNAL.headers
-            fields = ("time", "operation", "sheet", "number", "field", "old", "new", "source", "sha256", "user")
+        jv = self.sheet(S.JOURNAL.name) if self.pending else None
+        fields = ("time", "operation", "sheet", "number", "field", "old", "new", "source", "sha256", "user")
+        columns = [(jv.cols[h], f) for h, f in zip(S.JOURNAL.headers, fields) if h in jv.cols] if jv else []
+        if self.tail is not None:
+            for ch in self.pending:
+                self.tail.append(self.tail.last_row + 1, {col: str(getattr(ch, f)) for col, f in columns})
+        elif jv is not None:
             r = jv.ws.max_row + 1
             for ch in self.pending:
-                for h, f in zip(headers, fields):
-                    col = jv.cols.get(h)
-                    if col:
-                        write_cell(jv.ws.cell(r, col), getattr(ch, f))
+                for col, f in columns:
+                    write_cell(jv.ws.cell(r, col), getattr(ch, f))
                 r += 1
-        backup = atomic_write(self.path, self.wb.save, keep_backups=keep_backups)
+        try:
+            backup = atomic_write(self.path, lambda fh: save_tail(self.wb, self.tail, fh), keep_backups=keep_backups)
+        except BaseException:
+            if self.tail is not None:
+                self.tail.discard()
+            raise
+        if self.tail is not None:
+            self.tail.commit()
         self.pending = []
         return backup
 
+    def journal_records(self) -> list[dict[str, str]]:
+        """Every saved row of 变更记录 as {header: text}, oldest first."""
+        jv = self.views.get(S.JOURNAL.name)
+        if jv is None:
+            return []
+        out = [{h: row.text(h) for h in jv.cols} for row in jv.rows()]
+        if self.tail is not None:
+            names = {c: h for h, c in jv.cols.items()}
+            out += [{names[c]: v.strip() for c, v in rec.items() if c in names} for rec in self.tail.records()]
+        return out
+
     def journal_sha256s(self) -> set[str]:
         """SHA-256 digests of every source file already journalled (for duplicate detection)."""
-        jv = self.views.get(S.JOURNAL.name)
-        if not jv or "来源文件SHA256" not in jv.cols:
-            return set()
-        col = jv.cols["来源文件SHA256"]
-        return {str(v) for (v,) in jv.ws.iter_rows(min_row=2, min_col=col, max_col=col, values_only=True) if v}
+        return {rec["来源文件SHA256"] for rec in self.journal_records() if rec.get("来源文件SHA256")}

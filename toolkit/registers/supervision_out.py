@@ -157,14 +157,11 @@ def mark_reminded(row: Row, role: str, extra: dict, context: ChangeContext) -> N
 
 def _last_reminder_serial(ledger: Ledger, year: int, code: str) -> int:
     """The highest 催办 文号 serial of ``year`` recorded in the journal."""
-    view = ledger.views.get(S.JOURNAL.name)
-    if view is None or "新值" not in view.cols:
-        return 0
     pattern = re.compile(rf"{re.escape(code)}〔{year}〕(\d+)号")
     best = 0
-    for row in view.rows():
-        if row.text("字段") == "催办文号":
-            m = pattern.search(row.text("新值"))
+    for rec in ledger.journal_records():
+        if rec.get("字段") == "催办文号":
+            m = pattern.search(rec.get("新值", ""))
             if m:
                 best = max(best, int(m.group(1)))
     return best

@@ -1,0 +1,165 @@
+"""变更记录 kept outside openpyxl (toolkit/ledger/tail.py): every row, value and format survives every save."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Font, PatternFill
+
+from toolkit import status
+from toolkit.ledger import schema as S
+from toolkit.ledger.tail import sheet_part
+from toolkit.ledger.workbook import ChangeContext, Ledger
+
+from .conftest import journal_rows
+
+
+def _journal_cells(path) -> list[tuple]:
+    """Every journal row's values, read by openpyxl in its normal (full) mode."""
+    sheet = openpyxl.load_workbook(path)[S.JOURNAL.name]
+    return [tuple(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+
+
+def _change(ledger: Ledger, note: str) -> None:
+    """One journalled change of the first item's 办理情况, then a save."""
+    row = ledger.sheet(S.SUPERVISION.name).by_number()["DB-2026-001"]
+    row.set("办理情况", note, context=ChangeContext(operation="test"))
+    ledger.save()
+
+
+def test_old_rows_are_kept_byte_for_value_and_new_ones_appended(notified):
+    before = _journal_cells(notified.ledger_path)
+    assert len(before) > 3
+    ledger = Ledger.load(notified.ledger_path, for_write=True)
+    assert ledger.tail is not None, "a ledger the toolkit wrote is cut at the header"
+    assert len(ledger.wb[S.JOURNAL.name]._cells) == len(S.JOURNAL.headers), "openpyxl holds only the header row"
+    _change(ledger, "第一次")
+    _change(ledger, "第二次")
+    after = _journal_cells(notified.ledger_path)
+    assert after[: len(before)] == before
+    assert [r[5:7] for r in after[len(before) :]] == [(None, "第一次"), ("第一次", "第二次")]
+    # the records the toolkit reads equal what openpyxl reads from the file
+    fresh = Ledger.load(notified.ledger_path)
+    assert [rec["新值"] for rec in fresh.journal_records()] == [r["新值"] or "" for r in journal_rows(notified)]
+
+
+def test_read_only_readers_see_every_row(notified):
+    """The sheet's <dimension> is rewritten: openpyxl's read-only mode trusts it and would stop early."""
+    status(notified)
+    _change(Ledger.load(notified.ledger_path, for_write=True), "再改一次")
+    full = _journal_cells(notified.ledger_path)
+    ro = openpyxl.load_workbook(notified.ledger_path, read_only=True)[S.JOURNAL.name]
+    assert ro.max_row == len(full)
+    assert [tuple(r) for r in ro.iter_rows(values_only=True)] == full
+
+
+def _journal_part(path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(sheet_part(z, S.JOURNAL.name))
+
+
+def _share_strings(path) -> None:
+    """Rewrite the journal's text into a shared string table, as Excel and WPS store it (openpyxl writes inline text)."""
+    strings: list[bytes] = []
+
+    def share(m: re.Match) -> bytes:
+        strings.append(m.group(2))
+        return m.group(1) + b' t="s"><v>' + str(len(strings) - 1).encode() + b"</v></c>"
+
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+        part = sheet_part(z, S.JOURNAL.name)
+    members[part] = re.sub(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is>(.*?)</is></c>', share, members[part])
+    sst = b"".join(b"<si>" + x + b"</si>" for x in strings)
+    members["xl/sharedStrings.xml"] = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        % (len(strings), len(strings))
+        + sst
+        + b"</sst>"
+    )
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def test_shared_strings_and_a_clerks_formats_survive(notified):
+    """A ledger saved by another program: journal text in the shared string table, a clerk's colours."""
+    wb = openpyxl.load_workbook(notified.ledger_path)
+    sheet = wb[S.JOURNAL.name]
+    sheet.cell(2, 1).fill = PatternFill("solid", fgColor="FFFF00")
+    sheet.cell(3, 2).font = Font(name="黑体", italic=True)
+    wb.save(notified.ledger_path)
+    _share_strings(notified.ledger_path)
+    assert _journal_cells(notified.ledger_path)[1][0], "the shared-string file reads back"
+    assert b't="s"' in _journal_part(notified.ledger_path)
+    before = _journal_cells(notified.ledger_path)
+
+    ledger = Ledger.load(notified.ledger_path, for_write=True)
+    assert ledger.tail is not None
+    _change(ledger, "保存之后")
+
+    after = _journal_cells(notified.ledger_path)
+    assert after[: len(before)] == before and after[-1][6] == "保存之后"
+    assert b't="s"' not in _journal_part(notified.ledger_path).split(b"</row>", 1)[1]
+    sheet = openpyxl.load_workbook(notified.ledger_path)[S.JOURNAL.name]
+    assert sheet.cell(2, 1).fill.fgColor.rgb.endswith("FFFF00")
+    assert sheet.cell(3, 2).font.name == "黑体" and sheet.cell(3, 2).font.italic
+
+
+def test_rich_text_in_the_journal_survives(notified):
+    wb = openpyxl.load_workbook(notified.ledger_path, rich_text=True)
+    sheet = wb[S.JOURNAL.name]
+    last = sheet.max_row
+    sheet.cell(last, 7).value = CellRichText("退回", TextBlock(InlineFont(b=True, color="FF0000"), "重办"))
+    wb.save(notified.ledger_path)
+    _change(Ledger.load(notified.ledger_path, for_write=True), "保存之后")
+    rich = openpyxl.load_workbook(notified.ledger_path, rich_text=True)[S.JOURNAL.name].cell(last, 7).value
+    assert isinstance(rich, CellRichText) and str(rich) == "退回重办"
+    assert any(isinstance(part, TextBlock) and part.font.b for part in rich)
+    assert Ledger.load(notified.ledger_path).journal_records()[last - 2]["新值"] == "退回重办"
+
+
+def test_a_journal_with_merged_cells_is_left_to_openpyxl_whole(notified):
+    wb = openpyxl.load_workbook(notified.ledger_path)
+    wb[S.JOURNAL.name].merge_cells("K2:L3")
+    wb.save(notified.ledger_path)
+    before = _journal_cells(notified.ledger_path)
+    ledger = Ledger.load(notified.ledger_path, for_write=True)
+    assert ledger.tail is None
+    _change(ledger, "合并单元格之后")
+    after = _journal_cells(notified.ledger_path)
+    assert [r[:10] for r in after[: len(before)]] == [r[:10] for r in before]
+    assert after[-1][6] == "合并单元格之后"
+    assert "K2:L3" in {str(r) for r in openpyxl.load_workbook(notified.ledger_path)[S.JOURNAL.name].merged_cells.ranges}
+
+
+def test_control_characters_from_a_form_do_not_break_the_file(notified):
+    ledger = Ledger.load(notified.ledger_path, for_write=True)
+    ledger.journal(ChangeContext(operation="test").change(S.SUPERVISION.name, "DB-2026-001", "办理情况", "", "甲\x0b乙\x01丙 & <丁>"))
+    ledger.save()
+    assert journal_rows(notified)[-1]["新值"] == "甲乙丙 & <丁>"
+
+
+def test_a_failed_save_writes_nothing_and_keeps_the_rows_queued_out(notified, monkeypatch):
+    ledger = Ledger.load(notified.ledger_path, for_write=True)
+    before = notified.ledger_path.read_bytes()
+    monkeypatch.setattr("toolkit.ledger.tail.ExcelWriter.save", lambda self: (_ for _ in ()).throw(OSError("disk full")))
+    row = ledger.sheet(S.SUPERVISION.name).by_number()["DB-2026-001"]
+    row.set("办理情况", "不会保存", context=ChangeContext(operation="test"))
+    with pytest.raises(OSError):
+        ledger.save()
+    assert notified.ledger_path.read_bytes() == before
+    assert ledger.tail.new_rows == []

@@ -1,0 +1,249 @@
+"""The journal's history kept as XML beside openpyxl, so a load or save costs what changed, not what was.
+
+变更记录 only ever grows: every change the toolkit makes adds rows, none is edited. Loaded through
+openpyxl it would dominate every command (after a year, tens of thousands of cells parsed into
+Python objects and serialised again on each save). So the ledger is loaded from a *light* copy of
+the workbook in which that sheet holds only its header row; the other rows stay as the XML they
+are in the file (the ``Tail``), and are put back, unchanged, after openpyxl has written the rest —
+followed by the new rows, written here as inline strings.
+
+What makes this exact:
+- openpyxl keeps the order of the workbook's cell formats (cellXfs) when it loads and saves, so
+  the ``s="N"`` style of a kept row means the same format afterwards;
+- shared strings (``t="s"``) of the kept rows are turned into inline strings (``<is>``, the same
+  content model as a shared ``<si>``, rich text included) because openpyxl rewrites the shared
+  string table with only the strings it saw;
+- a sheet this module cannot reproduce exactly (no header row, rows without numbers, a namespace
+  prefix, hyperlinks or merged cells, which openpyxl would bind to cells it never loaded) is left
+  to openpyxl whole: ``split`` returns no tail and everything works as before, only slower.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from lxml import etree
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+ROW_RE = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
+ROW_NUM_RE = re.compile(rb'^<row\b[^>]*?\sr="(\d+)"')
+CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+SHARED_T_RE = re.compile(rb'\st="s"')
+V_RE = re.compile(rb"<v>\s*(\d+)\s*</v>")
+SI_RE = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
+DIMENSION_RE = re.compile(rb'<dimension ref="([^"]*)"\s*/>')
+REF_RE = re.compile(r"([A-Z]+)(\d+)$")
+# characters XML 1.0 cannot hold (openpyxl refuses them too); a returned form may carry them
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+UNSAFE = (b"<hyperlink", b"<mergeCell")
+COMPRESS_LEVEL = 1  # the journal is rewritten on every save: fast deflate, files ~15% larger than level 6
+
+
+@dataclass
+class Tail:
+    """Rows 2… of one sheet as XML (shared strings inlined), and where they belong."""
+
+    sheet: str
+    rows: bytes
+    last_row: int
+    last_col: int
+    new_rows: list[bytes] = field(default_factory=list)
+    _records: list[dict[int, str]] | None = None
+
+    def records(self) -> list[dict[int, str]]:
+        """Every kept row as {column index: display text} (parsed once, on first use)."""
+        if self._records is None:
+            self._records = parse_rows(self.rows)
+        return self._records
+
+    def append(self, r: int, values: dict[int, str]) -> None:
+        """Queue one new row ``r`` (1-based columns → text) to be written by the next save."""
+        cells = []
+        for col in sorted(values):
+            text = ILLEGAL_XML.sub("", values[col])
+            if not text:
+                continue
+            esc = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            cells.append(f'<c r="{get_column_letter(col)}{r}" t="inlineStr"><is><t xml:space="preserve">{esc}</t></is></c>')
+            self.last_col = max(self.last_col, col)
+        self.new_rows.append(f'<row r="{r}">{"".join(cells)}</row>'.encode())
+        self.last_row = max(self.last_row, r)
+
+    def commit(self) -> None:
+        """The queued rows were saved: they are kept rows from now on."""
+        if self.new_rows:
+            added = b"".join(self.new_rows)
+            if self._records is not None:
+                self._records += parse_rows(added)
+            self.rows += added
+            self.new_rows = []
+
+    def discard(self) -> None:
+        """Forget queued rows (a save failed and the caller drops its changes)."""
+        self.new_rows = []
+
+
+def sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip member holding the worksheet called ``sheet_name`` (None when absent)."""
+    book = etree.fromstring(zf.read("xl/workbook.xml"))
+    rid = None
+    for el in book.iter(f"{{{MAIN_NS}}}sheet"):
+        if el.get("name") == sheet_name:
+            rid = el.get(f"{{{REL_NS}}}id")
+    if rid is None:
+        return None
+    rels = etree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for el in rels.iter(f"{{{PKG_REL_NS}}}Relationship"):
+        if el.get("Id") == rid:
+            target = el.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return None
+
+
+def split(data: bytes, sheet_name: str) -> tuple[bytes, Tail | None]:
+    """``data`` (an .xlsx) with ``sheet_name`` cut down to its header row, and the cut rows.
+
+    Returns ``(data, None)`` unchanged when the sheet is absent or not plain enough to cut.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        part = sheet_part(zf, sheet_name)
+        if part is None or part not in zf.namelist():
+            return data, None
+        xml = zf.read(part)
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError):
+        return data, None  # openpyxl will say what is wrong with the file
+    start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
+    if start < 0 or end < start or any(tag in xml for tag in UNSAFE):
+        return data, None
+    body_start = start + len(b"<sheetData>")
+    rows = list(ROW_RE.finditer(xml, body_start, end))
+    if not rows or not _only_rows(xml, body_start, end, rows):
+        return data, None
+    header, rest = rows[0], rows[1:]
+    numbers = [ROW_NUM_RE.match(m.group(0)) for m in rows]
+    if any(n is None for n in numbers) or int(numbers[0].group(1)) != 1:
+        return data, None
+    tail_bytes = xml[rest[0].start() : rest[-1].end()] if rest else b""
+    if SHARED_T_RE.search(tail_bytes):
+        try:
+            tail_bytes = _inline_shared(tail_bytes, zf.read("xl/sharedStrings.xml"))
+        except (KeyError, IndexError, ValueError):
+            return data, None
+        if tail_bytes is None:
+            return data, None
+    last_row = max(int(n.group(1)) for n in numbers)
+    last_col = _dimension_cols(xml)
+    light_xml = xml[:body_start] + header.group(0) + xml[end:]
+    return _rezip(zf, {part: light_xml}), Tail(sheet_name, tail_bytes, last_row, last_col)
+
+
+def _only_rows(xml: bytes, start: int, end: int, rows) -> bool:
+    """Whether the sheet data between ``start`` and ``end`` is nothing but the matched rows and whitespace."""
+    edges = [start] + [p for m in rows for p in (m.start(), m.end())] + [end]
+    return all(not xml[a:b].strip() for a, b in zip(edges[::2], edges[1::2]))
+
+
+def _inline_shared(rows: bytes, sst: bytes) -> bytes | None:
+    """``rows`` with every shared-string cell turned into an inline-string cell (None when unsure)."""
+    if b"<sst" not in sst or b"<si" not in sst:
+        return None
+    strings = [m.group(1) or b"" for m in SI_RE.finditer(sst)]
+
+    def inline(m: re.Match) -> bytes:
+        attrs, inner = m.group(1), m.group(2)
+        if not SHARED_T_RE.search(attrs):
+            return m.group(0)
+        v = V_RE.search(inner or b"")
+        if v is None:
+            raise ValueError("shared-string cell without index")
+        return b"<c" + SHARED_T_RE.sub(b' t="inlineStr"', attrs) + b"><is>" + strings[int(v.group(1))] + b"</is></c>"
+
+    return CELL_RE.sub(inline, rows)
+
+
+def _dimension_cols(xml: bytes) -> int:
+    """The last column the sheet's own <dimension> claims (0 when absent)."""
+    m = DIMENSION_RE.search(xml)
+    if not m:
+        return 0
+    last = m.group(1).decode().split(":")[-1]
+    ref = REF_RE.match(last)
+    return column_index_from_string(ref.group(1)) if ref else 0
+
+
+def _rezip(zf: zipfile.ZipFile, replace: dict[str, bytes], *, level: int | None = None) -> bytes:
+    """A copy of ``zf`` with members replaced; stored (no compression) unless ``level`` is given."""
+    out = io.BytesIO()
+    compression = zipfile.ZIP_STORED if level is None else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w", compression, compresslevel=level) as dst:
+        for info in zf.infolist():
+            data = replace.get(info.filename)
+            dst.writestr(info.filename, zf.read(info) if data is None else data)
+    return out.getvalue()
+
+
+def save(wb, tail: Tail | None, fh) -> None:
+    """Write ``wb`` to ``fh``, with the tail's kept and new rows put back into its sheet."""
+    if tail is None:
+        wb.save(fh)
+        return
+    wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)  # as openpyxl's save does
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()  # what openpyxl's save_workbook does, without compressing twice
+    zf = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    part = sheet_part(zf, tail.sheet)
+    if part is None:
+        raise RuntimeError(f"sheet {tail.sheet} vanished while saving")
+    xml = zf.read(part)
+    written = list(ROW_RE.finditer(xml))
+    if len(written) != 1 or ROW_NUM_RE.match(written[0].group(0)).group(1) != b"1":
+        raise RuntimeError(f"openpyxl wrote rows other than the header into {tail.sheet}")
+    head = written[0]
+    last_col = max(tail.last_col, _dimension_cols(xml))
+    xml = xml[: head.end()] + tail.rows + b"".join(tail.new_rows) + xml[head.end() :]
+    ref = f"A1:{get_column_letter(max(last_col, 1))}{tail.last_row}".encode()
+    xml = DIMENSION_RE.sub(b'<dimension ref="' + ref + b'"/>', xml, count=1)
+    fh.write(_rezip(zf, {part: xml}, level=COMPRESS_LEVEL))
+
+
+def parse_rows(rows: bytes) -> list[dict[int, str]]:
+    """Row XML → [{column index: display text}] (inline strings, numbers, booleans, cached formula results)."""
+    if not rows.strip():
+        return []
+    root = etree.fromstring(b'<sheetData xmlns="' + MAIN_NS.encode() + b'">' + rows + b"</sheetData>")
+    ns = f"{{{MAIN_NS}}}"
+    out = []
+    for row in root.iterchildren(f"{ns}row"):
+        rec: dict[int, str] = {}
+        for c in row.iterchildren(f"{ns}c"):
+            m = REF_RE.match(c.get("r", ""))
+            if not m:
+                continue
+            t = c.get("t")
+            if t == "inlineStr":
+                is_ = c.find(f"{ns}is")
+                parts = is_.iter(f"{ns}t") if is_ is not None else ()
+                text = "".join(t.text or "" for t in parts if t.getparent().tag != f"{ns}rPh")  # not phonetic hints
+            else:
+                v = c.find(f"{ns}v")
+                text = v.text if v is not None and v.text else ""
+                if t in (None, "n") and text:
+                    num = float(text)
+                    text = str(int(num)) if num.is_integer() else text
+                elif t == "b":
+                    text = "TRUE" if text == "1" else "FALSE"
+            rec[column_index_from_string(m.group(1))] = text
+        out.append(rec)
+    return out
