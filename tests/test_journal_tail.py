@@ -163,3 +163,20 @@ def test_a_failed_save_writes_nothing_and_keeps_the_rows_queued_out(notified, mo
         ledger.save()
     assert notified.ledger_path.read_bytes() == before
     assert ledger.tail.new_rows == []
+
+
+def test_both_row_readers_agree_on_every_kind_of_cell():
+    from toolkit.ledger.tail import _parse_rows_lxml, parse_rows
+
+    rows = (
+        '<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> a &amp; &lt;b&gt; </t></is></c>'
+        '<c r="B2" s="3" t="inlineStr"><is><r><rPr><b/></rPr><t>退回</t></r><r><t>重办</t></r><rPh sb="0" eb="1"><t>x</t></rPh></is></c>'
+        '<c r="C2"><v>42</v></c><c r="D2" t="n"><v>1.5</v></c><c r="E2" t="b"><v>1</v></c><c r="F2" s="1"/>'
+        '<c r="G2" t="str"><f>A2</f><v>公式结果</v></c><c r="AA2" t="inlineStr"><is><t/></is></c></row>'
+        '<row r="3" spans="1:2"><c r="A3" t="inlineStr"><is><t>&#26102;</t></is></c></row>'
+    ).encode()
+    fast = parse_rows(rows)
+    assert fast == _parse_rows_lxml(rows)
+    assert fast == [{1: " a & <b> ", 2: "退回重办", 3: "42", 4: "1.5", 5: "TRUE", 6: "", 7: "公式结果", 27: ""}, {1: "时"}]
+    # a writer that puts another attribute before r is read through lxml, with the same result
+    assert parse_rows(rows.replace(b'<c r="C2">', b'<c s="0" r="C2">')) == fast

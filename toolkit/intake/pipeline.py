@@ -73,13 +73,29 @@ def _is_temp(p: Path) -> bool:
 
 
 def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
-    """Apply every returned form that passes its checks; one ledger save; files moved afterwards."""
-    ledger = open_valid_ledger(ws, for_write=True)
-    units = Units.from_ledger(ledger)
-    seen = ledger.journal_sha256s()
+    """Apply every returned form that passes its checks; one ledger save; files moved afterwards.
+
+    Large batches are read by a pool of processes that starts before the ledger is loaded, so reading
+    and loading overlap; forms are applied one by one, in file order, in this process.
+    """
     files = inbox_files(ws, paths)
+    with Reader(files) as reader:
+        ledger = open_valid_ledger(ws, for_write=True)
+        units = Units.from_ledger(ledger)
+        seen = ledger.journal_sha256s()
+        outcomes = _apply_all(ws, ledger, units, seen, progress(reader) if progress else reader)
+    if ledger.pending:
+        ledger.save(keep_backups=ws.settings.backups)
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    for path, outcome in outcomes:
+        _file_away(ws, path, outcome, stamp)
+    return [o for _, o in outcomes]
+
+
+def _apply_all(ws: Workspace, ledger, units: Units, seen: set[str], results) -> list[tuple[Path, Outcome]]:
+    """Check and apply each read file in turn (duplicates by content are refused)."""
     outcomes: list[tuple[Path, Outcome]] = []
-    for path, sha, form, problem in read_all(files, progress):
+    for path, sha, form, problem in results:
         if sha in seen:
             outcomes.append((path, Outcome(path.name, DUPLICATE, message="该文件此前已处理过（内容完全相同），本次未改动台账。")))
             continue
@@ -91,12 +107,7 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
             except FormRejected as exc:
                 outcome.result, outcome.message = REJECTED, str(exc)
         outcomes.append((path, outcome))
-    if ledger.pending:
-        ledger.save(keep_backups=ws.settings.backups)
-    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    for path, outcome in outcomes:
-        _file_away(ws, path, outcome, stamp)
-    return [o for _, o in outcomes]
+    return outcomes
 
 
 def read_returned(path: Path) -> tuple[Path, str, ReturnedForm | None, str]:
@@ -117,18 +128,30 @@ def read_returned(path: Path) -> tuple[Path, str, ReturnedForm | None, str]:
         return path, sha, None, str(exc)
 
 
-def read_all(files: list[Path], progress=None):
-    """Read every file, on all cores for large batches; results in the order of ``files``."""
-    if len(files) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        results = map(read_returned, files)
-    else:
-        pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
-        results = pool.map(read_returned, files, chunksize=8)
-    try:
-        yield from (progress(results) if progress else results)
-    finally:
+class Reader:
+    """Reads every file, on all cores for large batches (work starts at once); yields results in file order."""
+
+    def __init__(self, files: list[Path]):
+        self.files = files
+        self.pool = None
         if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
-            pool.shutdown()
+            self.pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
+            self.results = self.pool.map(read_returned, files, chunksize=8)
+        else:
+            self.results = map(read_returned, files)
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def __iter__(self):
+        return iter(self.results)
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: ReturnedForm, outcome: Outcome) -> None:

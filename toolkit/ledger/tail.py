@@ -21,6 +21,7 @@ What makes this exact:
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import posixpath
 import re
@@ -58,6 +59,7 @@ class Tail:
     last_row: int
     last_col: int
     new_rows: list[bytes] = field(default_factory=list)
+    new_records: list[dict[int, str]] = field(default_factory=list)
     _records: list[dict[int, str]] | None = None
 
     def records(self) -> list[dict[int, str]]:
@@ -66,31 +68,39 @@ class Tail:
             self._records = parse_rows(self.rows)
         return self._records
 
-    def append(self, r: int, values: dict[int, str]) -> None:
-        """Queue one new row ``r`` (1-based columns → text) to be written by the next save."""
+    @property
+    def end_row(self) -> int:
+        """The last row number once the queued rows are written."""
+        return self.last_row + len(self.new_rows)
+
+    def append(self, values: dict[int, str]) -> None:
+        """Queue one new row after the others (1-based columns → text), written by the next save."""
+        r = self.end_row + 1
         cells = []
+        kept = {}
         for col in sorted(values):
             text = ILLEGAL_XML.sub("", values[col])
             if not text:
                 continue
+            kept[col] = text
             esc = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             cells.append(f'<c r="{get_column_letter(col)}{r}" t="inlineStr"><is><t xml:space="preserve">{esc}</t></is></c>')
-            self.last_col = max(self.last_col, col)
         self.new_rows.append(f'<row r="{r}">{"".join(cells)}</row>'.encode())
-        self.last_row = max(self.last_row, r)
+        self.new_records.append(kept)
 
     def commit(self) -> None:
         """The queued rows were saved: they are kept rows from now on."""
         if self.new_rows:
-            added = b"".join(self.new_rows)
+            self.last_row = self.end_row
+            self.last_col = max([self.last_col, *(max(rec, default=0) for rec in self.new_records)])
+            self.rows += b"".join(self.new_rows)
             if self._records is not None:
-                self._records += parse_rows(added)
-            self.rows += added
-            self.new_rows = []
+                self._records += self.new_records
+            self.new_rows, self.new_records = [], []
 
     def discard(self) -> None:
         """Forget queued rows (a save failed and the caller drops its changes)."""
-        self.new_rows = []
+        self.new_rows, self.new_records = [], []
 
 
 def sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
@@ -211,17 +221,68 @@ def save(wb, tail: Tail | None, fh) -> None:
     if len(written) != 1 or ROW_NUM_RE.match(written[0].group(0)).group(1) != b"1":
         raise RuntimeError(f"openpyxl wrote rows other than the header into {tail.sheet}")
     head = written[0]
-    last_col = max(tail.last_col, _dimension_cols(xml))
+    last_col = max([tail.last_col, _dimension_cols(xml), *(max(rec, default=0) for rec in tail.new_records)])
     xml = xml[: head.end()] + tail.rows + b"".join(tail.new_rows) + xml[head.end() :]
-    ref = f"A1:{get_column_letter(max(last_col, 1))}{tail.last_row}".encode()
+    ref = f"A1:{get_column_letter(max(last_col, 1))}{tail.end_row}".encode()
     xml = DIMENSION_RE.sub(b'<dimension ref="' + ref + b'"/>', xml, count=1)
     fh.write(_rezip(zf, {part: xml}, level=COMPRESS_LEVEL))
 
 
+CELL_FAST_RE = re.compile(rb'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+ROW_SPLIT_RE = re.compile(rb"<row\b")
+TEXT_RE = re.compile(rb"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+PHONETIC_RE = re.compile(rb"<rPh\b.*?</rPh>", re.S)
+VALUE_RE = re.compile(rb"<v>(.*?)</v>", re.S)
+TYPE_RE = re.compile(rb'\st="([^"]*)"')
+
+
 def parse_rows(rows: bytes) -> list[dict[int, str]]:
-    """Row XML → [{column index: display text}] (inline strings, numbers, booleans, cached formula results)."""
+    """Row XML → [{column index: display text}] (inline strings, numbers, booleans, cached formula results).
+
+    Cells written with ``r`` as their first attribute (Excel, WPS, LibreOffice, openpyxl and this module
+    all do) are read by regular expressions; anything else goes through lxml.
+    """
     if not rows.strip():
         return []
+    if rows.count(b"<c ") + rows.count(b"<c>") != len(CELL_FAST_RE.findall(rows)):
+        return _parse_rows_lxml(rows)
+    letters: dict[bytes, int] = {}
+    out = []
+    for chunk in ROW_SPLIT_RE.split(rows)[1:]:
+        rec: dict[int, str] = {}
+        for m in CELL_FAST_RE.finditer(chunk):
+            col = letters.get(m.group(1))
+            if col is None:
+                col = letters[m.group(1)] = column_index_from_string(m.group(1).decode())
+            rec[col] = _cell_text(m.group(2), m.group(3) or b"")
+        out.append(rec)
+    return out
+
+
+def _cell_text(attrs: bytes, inner: bytes) -> str:
+    """One cell's display text from its attributes and content."""
+    t = TYPE_RE.search(attrs)
+    kind = t.group(1) if t else b"n"
+    if kind == b"inlineStr":
+        if b"<rPh" in inner:
+            inner = PHONETIC_RE.sub(b"", inner)
+        raw = b"".join(TEXT_RE.findall(inner))
+    else:
+        v = VALUE_RE.search(inner)
+        raw = v.group(1) if v else b""
+    text = raw.decode()
+    if "&" in text:
+        text = html.unescape(text)
+    if kind == b"n" and text:
+        num = float(text)
+        text = str(int(num)) if num.is_integer() else text
+    elif kind == b"b":
+        text = "TRUE" if text == "1" else "FALSE"
+    return text
+
+
+def _parse_rows_lxml(rows: bytes) -> list[dict[int, str]]:
+    """parse_rows for cells the regular expressions do not cover (e.g. ``r`` not first)."""
     root = etree.fromstring(b'<sheetData xmlns="' + MAIN_NS.encode() + b'">' + rows + b"</sheetData>")
     ns = f"{{{MAIN_NS}}}"
     out = []
@@ -229,21 +290,9 @@ def parse_rows(rows: bytes) -> list[dict[int, str]]:
         rec: dict[int, str] = {}
         for c in row.iterchildren(f"{ns}c"):
             m = REF_RE.match(c.get("r", ""))
-            if not m:
-                continue
-            t = c.get("t")
-            if t == "inlineStr":
-                is_ = c.find(f"{ns}is")
-                parts = is_.iter(f"{ns}t") if is_ is not None else ()
-                text = "".join(t.text or "" for t in parts if t.getparent().tag != f"{ns}rPh")  # not phonetic hints
-            else:
-                v = c.find(f"{ns}v")
-                text = v.text if v is not None and v.text else ""
-                if t in (None, "n") and text:
-                    num = float(text)
-                    text = str(int(num)) if num.is_integer() else text
-                elif t == "b":
-                    text = "TRUE" if text == "1" else "FALSE"
-            rec[column_index_from_string(m.group(1))] = text
+            if m:
+                inner = b"".join(etree.tostring(child) for child in c).replace(b' xmlns="' + MAIN_NS.encode() + b'"', b"")
+                attrs = b"".join(f' {k}="{v}"'.encode() for k, v in c.attrib.items())
+                rec[column_index_from_string(m.group(1))] = _cell_text(attrs, inner)
         out.append(rec)
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import getpass
 import io
 import os
@@ -201,9 +202,12 @@ def _now_text() -> str:
 
 def current_user() -> str:
     """The operator's name: DANGWU_USER, else the login name."""
-    name = os.environ.get("DANGWU_USER")
-    if name:
-        return name
+    return os.environ.get("DANGWU_USER") or _login_name()
+
+
+@functools.cache
+def _login_name() -> str:
+    """The login name (looked up once per process: it costs a passwd lookup)."""
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
@@ -355,7 +359,7 @@ class Ledger:
         columns = [(jv.cols[h], f) for h, f in zip(S.JOURNAL.headers, fields) if h in jv.cols] if jv else []
         if self.tail is not None:
             for ch in self.pending:
-                self.tail.append(self.tail.last_row + 1, {col: str(getattr(ch, f)) for col, f in columns})
+                self.tail.append({col: str(getattr(ch, f)) for col, f in columns})
         elif jv is not None:
             r = jv.ws.max_row + 1
             for ch in self.pending:
