@@ -588,71 +588,29 @@ def archive_baseline_files(root: Path, dest: Path) -> list[Path]:
 
 @phase("generate")
 def phase_generate(args) -> dict:
-    """toolkit.generate(ws, "notice") end to end; the rendered contexts are captured for the write-only loops."""
-    import html
+    """toolkit.generate(ws, "notice") end to end; its documents' values (GenerateResult.contexts) feed the write-only loops."""
     import importlib
-    import threading
 
     import toolkit
-    from toolkit.forms.template import CompiledTemplate
+    from toolkit.forms.identity import Identity
+    from toolkit.forms.kinds import KINDS as _KINDS
 
     gen_mod = importlib.import_module("toolkit.generate")  # toolkit.generate is the function; we need the module
-    original_write, original_render = gen_mod._write_file, CompiledTemplate.render_parts
-    calls: list[tuple] = []
-    contexts: list[dict] = []
-    spent = [0.0]
-    lock = threading.Lock()
-
-    def timed_write(template, path, parts, core, ident):
-        t0 = time.perf_counter()
-        original_write(template, path, parts, core, ident)
-        with lock:
-            spent[0] += time.perf_counter() - t0
-            calls.append((template, path, ident))
-
-    def capturing_render(self, context):
-        contexts.append(context)
-        return original_render(self, context)
-
-    original_put = gen_mod._put_bytes
-
-    def timed_put(path, data):
-        t0 = time.perf_counter()
-        original_put(path, data)
-        with lock:
-            spent[0] += time.perf_counter() - t0
-            calls.append((None, path, ident_of(data)))
-
-    def ident_of(data):
-        import io as _io
-        import zipfile as _zf
-
-        from toolkit.forms.identity import Identity
-
-        return Identity.parse(_zf.ZipFile(_io.BytesIO(data)).read("docProps/custom.xml").decode())
-
-    gen_mod._write_file = timed_write
-    gen_mod._put_bytes = timed_put
-    CompiledTemplate.render_parts = capturing_render
-    breaks = '</w:t><w:br/><w:t xml:space="preserve">'
     ws = toolkit.Workspace(args.dir)
     t0 = time.perf_counter()
     result = toolkit.generate(ws, "notice")
     seconds = time.perf_counter() - t0
-    gen_mod._write_file, CompiledTemplate.render_parts = original_write, original_render
-    gen_mod._put_bytes = original_put
-    plain = [{k: html.unescape(str(v).replace(breaks, "\n")) for k, v in c.items()} for c in contexts]
-    by_ident = {str(ident): (path, ident) for _t, path, ident in calls}
-    from toolkit.forms.kinds import KINDS as _KINDS
-
     calls = [
-        (None, by_ident[v["识别码"]][0], v, _KINDS["notice"], by_ident[v["识别码"]][1], ws.settings.org_name)
-        for v in plain
-        if v.get("识别码") in by_ident
+        (None, d.path, values, _KINDS["notice"], Identity.parse(d.identity), ws.settings.org_name)
+        for d, values in zip(result.documents, result.contexts)
     ]
     original = gen_mod.write_document
     rss = maxrss_mb()  # peak of the generate run itself, before the extra loops below
-    out = {"seconds": seconds, "documents": len(result.documents), "write_seconds": spent[0], "maxrss_mb": rss}
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    writers = f"{os.cpu_count()} processes" if len(result.documents) >= gen_mod.PROCESSES_FROM and (os.cpu_count() or 1) > 1 else "threads"
+    out = {"seconds": seconds, "documents": len(result.documents), "maxrss_mb": rss, "children_rss_mb": children, "writers": writers}
     if args.profile_to:
         return out
 
@@ -1113,7 +1071,6 @@ def bench_generate(ctx: Context) -> list[Row]:
     runs = ctx.repeat_runs(one_run)
     best = runs[0]
     docs = best["documents"]
-    best_write = min(r["write_seconds"] for r in runs)
     write_only = min(r["write_only_seconds"] for r in runs)
 
     split = ""
@@ -1140,7 +1097,7 @@ def bench_generate(ctx: Context) -> list[Row]:
             naive_rate,
             label,
             rate_targets,
-            note=f"best {best['seconds']:.2f}s of {len(runs)}; writing files {best_write:.2f}s of thread time",
+            note=f"best {best['seconds']:.2f}s of {len(runs)}; documents written by {best.get('writers', '?')} (largest writer process {best.get('children_rss_mb', 0):.0f} MB)",
         ),
         Row(
             "  其中仅写文档 write_document only",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import zipfile
 
 import docx
+import pytest
 from click.testing import CliRunner
 
 from toolkit import generate
@@ -159,3 +161,34 @@ def test_template_with_unknown_field_is_refused(ws):
     assert result.exit_code == 5 and "督办事宜" in result.output
     assert not list(ws.outbox.rglob("*.docx"))
     shutil.rmtree(own)
+
+
+@pytest.fixture(params=["threads", "processes"])
+def writer_mode(request, monkeypatch):
+    """Run a test with small batches written by threads and, forced, by forked writer processes."""
+    gen = importlib.import_module("toolkit.generate")  # the attribute toolkit.generate is the function
+    monkeypatch.setattr(gen, "PROCESSES_FROM", 1 if request.param == "processes" else 10**9)
+    return request.param
+
+
+def test_both_writer_paths_write_the_same_documents(ws, writer_mode):
+    result = generate(ws, "notice")
+    assert len(result.documents) == 6
+    for d in result.documents:
+        assert d.path.exists(), d.path
+        with zipfile.ZipFile(d.path) as z:
+            assert Identity.parse(z.read("docProps/custom.xml").decode()) == Identity.parse(d.identity)
+        cells = cells_of(d.path)
+        assert cells["立项编号"] == d.number and d.unit in "".join(cells.values())
+    assert not list((ws.outbox / "督查督办通知单").glob(".*.tmp"))
+    assert {r["状态"] for r in sup_rows(ws).values()} == {"已通知"}
+
+
+def test_a_document_that_cannot_be_written_stops_the_batch_and_leaves_the_ledger(ws, writer_mode):
+    blocked = ws.outbox / "督查督办通知单" / "DB-2026-003_主办_后勤管理处_督查督办通知单.docx"
+    blocked.mkdir(parents=True)  # a folder where the document should go: os.replace fails
+    before = digest(ws.ledger_path)
+    with pytest.raises(OSError):
+        generate(ws, "notice")
+    assert digest(ws.ledger_path) == before, "no document batch half-recorded in the ledger"
+    assert not list(blocked.parent.glob(".*.tmp"))

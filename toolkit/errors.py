@@ -16,6 +16,18 @@ class ToolkitError(Exception):
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
 
+    def __reduce__(self):
+        """Picklable with its hint (errors raised in worker processes travel back to the command)."""
+        return _rebuild, (type(self), self.__dict__.copy())
+
+
+def _rebuild(cls, state: dict) -> ToolkitError:
+    """Unpickle a ToolkitError without calling its __init__ (subclasses take other arguments)."""
+    err = cls.__new__(cls)
+    Exception.__init__(err, state.get("message", ""))
+    err.__dict__.update(state)
+    return err
+
 
 class WorkspaceError(ToolkitError):
     """The workspace folder or its settings file is missing or malformed."""

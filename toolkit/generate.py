@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .registers.units import Units
 from .workspace import Workspace
 
 WRITERS = 2  # zlib and file writes overlap with rendering; more threads only contend on 2 cores
+PROCESSES_FROM = 200  # documents: below this, starting writer processes costs more than it saves
 
 
 @dataclass
@@ -47,6 +49,7 @@ class GenerateResult:
     dry_run: bool = False
     merged: Path | None = None
     pdf: PdfResult | None = None
+    contexts: list[dict] = field(default_factory=list)  # each written document's values, 识别码 included
 
 
 def compile_kind(ws: Workspace, kind: FormKind) -> CompiledTemplate:
@@ -100,28 +103,26 @@ def generate(
     units = Units.from_ledger(ledger)
     jobs, result.skipped = kind.select(ledger, units, ids=ids, unit=unit, force=force, settings=ws.settings)
     outdir = ws.outbox / kind.outdir
-    contexts = []
-    with ThreadPoolExecutor(max_workers=WRITERS) as pool:  # rendering here; zip bytes written to disk by threads
-        futures = []
-        for row, name, role, extra in progress(jobs) if progress else jobs:
-            values = kind.values(row, units, name, role, ws.settings, extra)
-            ident = Identity(kind.code, row.number or "(待编号)", normalise(name), role, fingerprint(values, kind.prefilled))
-            path = outdir / kind.filename(row.number or "待编号", name, role)
-            result.documents.append(Generated(row.number, name, role, path, str(ident)))
-            if dry_run:
-                continue
-            values["识别码"] = str(ident)
-            ctx = {k: docx_text(v) for k, v in values.items()}
-            contexts.append(ctx)
-            parts = template.render_parts(ctx)
-            futures.append(pool.submit(_zip_and_put, template, path, parts, _core(kind, ident, ws.settings.org_name), ident))
-            kind.mark(row, role, extra, context)
-        for f in futures:
-            f.result()  # re-raise a failed write before the ledger is saved
+    tasks = []
+    for row, name, role, extra in jobs:
+        values = kind.values(row, units, name, role, ws.settings, extra)
+        ident = Identity(kind.code, row.number or "(待编号)", normalise(name), role, fingerprint(values, kind.prefilled))
+        path = outdir / kind.filename(row.number or "待编号", name, role)
+        result.documents.append(Generated(row.number, name, role, path, str(ident)))
+        if dry_run:
+            continue
+        values["识别码"] = str(ident)
+        result.contexts.append(values)
+        tasks.append((path, values, _core(kind, ident, ws.settings.org_name), str(ident)))
+        kind.mark(row, role, extra, context)
     if dry_run:
         return result
-    if ledger.pending:
-        ledger.save(keep_backups=ws.settings.backups)
+    with DocumentWriter(template, tasks, progress) as writer:
+        ledger_bytes = ledger.serialise() if ledger.pending else None  # overlaps with the writers
+        writer.wait()  # a failed document stops here, before the ledger is saved
+    if ledger_bytes is not None:
+        ledger.save(keep_backups=ws.settings.backups, data=ledger_bytes)
+    contexts = [{k: docx_text(v) for k, v in values.items()} for values in result.contexts] if merge or pdf else []
     if merge and contexts:
         result.merged = ws.outbox / "打印" / f"{kind.title}_合并打印_{dt.datetime.now():%Y%m%d-%H%M%S}.docx"
         _write_file(
@@ -136,6 +137,76 @@ def generate(
         merged_pdf = result.merged.with_suffix(".pdf") if result.merged else None
         result.pdf = make_pdfs(template, pdf_jobs, ws.settings, merged_pdf)
     return result
+
+
+class DocumentWriter:
+    """Renders, zips and writes a batch of documents while the caller does other work (saving the ledger).
+
+    Large batches go to one process per core (forked, so the compiled template is inherited, not sent);
+    small ones to writer threads, where rendering runs in the calling thread and zlib and file writes
+    overlap with it. ``wait()`` re-raises the first failure.
+    """
+
+    def __init__(self, template: CompiledTemplate, tasks: list[tuple], progress=None):
+        self.template, self.tasks, self.progress = template, tasks, progress
+        self.cores = os.cpu_count() or 1
+        self.pool = None
+        self.futures: list = []
+        if len(tasks) >= PROCESSES_FROM and self.cores >= 2:
+            global _WORKER_TEMPLATE
+            _WORKER_TEMPLATE = template
+            self.pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=multiprocessing.get_context("fork"))
+            size = max(16, min(128, len(tasks) // (self.cores * 4) or 1))
+            chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+            self.futures = [self.pool.submit(_write_chunk, chunk) for chunk in chunks]
+
+    def __enter__(self) -> DocumentWriter:
+        return self
+
+    def wait(self) -> None:
+        """Write (or finish writing) every document; the first failure is raised."""
+        if self.pool is None:
+            with ThreadPoolExecutor(max_workers=WRITERS) as threads:
+                futures = []
+                for path, values, core, ident in self.progress(self.tasks) if self.progress else self.tasks:
+                    parts = self.template.render_parts({k: docx_text(v) for k, v in values.items()})
+                    futures.append(threads.submit(_zip_and_put, self.template, path, parts, core, ident))
+                for f in futures:
+                    f.result()
+            return
+        counted = _Counted(self.futures, len(self.tasks))  # iterating calls result(): failures raise here
+        for _ in self.progress(counted) if self.progress else counted:
+            pass
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+class _Counted:
+    """Futures of document chunks, iterated in order, one item per document (for a progress bar)."""
+
+    def __init__(self, futures, total: int):
+        self.futures, self.total = futures, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        for f in self.futures:
+            yield from range(f.result())
+
+
+_WORKER_TEMPLATE: CompiledTemplate | None = None  # set before forking the writer processes
+
+
+def _write_chunk(chunk: list[tuple]) -> int:
+    """In a writer process: render, zip and write each task of the chunk; the number written."""
+    template = _WORKER_TEMPLATE
+    for path, values, core, ident in chunk:
+        parts = template.render_parts({k: docx_text(v) for k, v in values.items()})
+        _put_bytes(path, template.to_bytes(parts, core, {PROPERTY: ident}))
+    return len(chunk)
 
 
 def _core(kind: FormKind, ident: Identity, author: str) -> dict:

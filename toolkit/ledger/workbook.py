@@ -352,12 +352,13 @@ class Ledger:
         """Queue one row for 变更记录; written by save()."""
         self.pending.append(change)
 
-    def save(self, *, keep_backups: int = 20) -> Path | None:
-        """Append pending journal rows and write the workbook atomically, keeping a backup."""
+    def serialise(self) -> bytes:
+        """The workbook as .xlsx bytes with the pending journal rows appended (not yet saved)."""
         jv = self.sheet(S.JOURNAL.name) if self.pending else None
         fields = ("time", "operation", "sheet", "number", "field", "old", "new", "source", "sha256", "user")
         columns = [(jv.cols[h], f) for h, f in zip(S.JOURNAL.headers, fields) if h in jv.cols] if jv else []
         if self.tail is not None:
+            self.tail.discard()  # rows queued by an earlier serialise() that was not saved
             for ch in self.pending:
                 self.tail.append({col: str(getattr(ch, f)) for col, f in columns})
         elif jv is not None:
@@ -366,8 +367,16 @@ class Ledger:
                 for col, f in columns:
                     write_cell(jv.ws.cell(r, col), getattr(ch, f))
                 r += 1
+            self.pending = []  # now cells of the sheet: a second serialise must not add them again
+        buf = io.BytesIO()
+        save_tail(self.wb, self.tail, buf)
+        return buf.getvalue()
+
+    def save(self, *, keep_backups: int = 20, data: bytes | None = None) -> Path | None:
+        """Write the workbook (``data`` from serialise(), or serialised now) atomically, keeping a backup."""
         try:
-            backup = atomic_write(self.path, lambda fh: save_tail(self.wb, self.tail, fh), keep_backups=keep_backups)
+            data = self.serialise() if data is None else data
+            backup = atomic_write(self.path, lambda fh: fh.write(data), keep_backups=keep_backups)
         except BaseException:
             if self.tail is not None:
                 self.tail.discard()
