@@ -13,7 +13,7 @@ from openpyxl.styles import Font, PatternFill
 
 from toolkit import status
 from toolkit.ledger import schema as S
-from toolkit.ledger.tail import sheet_part
+from toolkit.ledger.tail import Tail, sheet_part
 from toolkit.ledger.workbook import ChangeContext, Ledger
 
 from .conftest import journal_rows
@@ -180,3 +180,23 @@ def test_both_row_readers_agree_on_every_kind_of_cell():
     assert fast == [{1: " a & <b> ", 2: "退回重办", 3: "42", 4: "1.5", 5: "TRUE", 6: "", 7: "公式结果", 27: ""}, {1: "时"}]
     # a writer that puts another attribute before r is read through lxml, with the same result
     assert parse_rows(rows.replace(b'<c r="C2">', b'<c s="0" r="C2">')) == fast
+
+
+def test_one_column_is_read_like_the_whole_rows(notified):
+    from toolkit import ingest
+    from toolkit.forms.fill import fill_form
+
+    from .conftest import notice_path
+
+    for number in ("DB-2026-001", "DB-2026-002"):
+        fill_form(notice_path(notified, number), notified.inbox / f"{number}.docx", {"办理状态": "办理中", "办理情况": "推进中"})
+    ingest(notified)
+    ledger = Ledger.load(notified.ledger_path)
+    rows = ledger.tail.rows
+    for col in range(1, 11):
+        whole = [rec[col] for rec in Tail("x", rows, 0, 0).records() if rec.get(col)]
+        assert Tail("x", rows, 0, 0).column(col) == whole
+    shuffled = rows.replace(b'<c r="', b'<c s="0" r="')  # another writer's attribute order
+    assert Tail("x", shuffled, 0, 0).column(9) == Tail("x", rows, 0, 0).column(9)
+    shas = {r["来源文件SHA256"] for r in journal_rows(notified) if r["来源文件SHA256"]}
+    assert len(shas) == 2 and ledger.journal_sha256s() == shas

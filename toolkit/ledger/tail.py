@@ -73,6 +73,17 @@ class Tail:
         """The last row number once the queued rows are written."""
         return self.last_row + len(self.new_rows)
 
+    def column(self, col: int) -> list[str]:
+        """The kept rows' non-empty texts in one column (much cheaper than records() for one column)."""
+        if self._records is not None:
+            return [rec[col] for rec in self._records if rec.get(col)]
+        letter = get_column_letter(col).encode()
+        pattern = re.compile(rb'<c r="' + letter + rb'\d+"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+        found = [_cell_text(m.group(1), m.group(2) or b"") for m in pattern.finditer(self.rows)]
+        if len(found) < self.rows.count(b'r="' + letter):  # cells written with r after other attributes
+            return [rec[col] for rec in self.records() if rec.get(col)]
+        return [t for t in found if t]
+
     def append(self, values: dict[int, str]) -> None:
         """Queue one new row after the others (1-based columns → text), written by the next save."""
         r = self.end_row + 1

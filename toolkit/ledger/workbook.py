@@ -399,4 +399,11 @@ class Ledger:
 
     def journal_sha256s(self) -> set[str]:
         """SHA-256 digests of every source file already journalled (for duplicate detection)."""
-        return {rec["来源文件SHA256"] for rec in self.journal_records() if rec.get("来源文件SHA256")}
+        jv = self.views.get(S.JOURNAL.name)
+        col = jv.cols.get("来源文件SHA256") if jv else None
+        if col is None:
+            return set()
+        found = {row.text("来源文件SHA256") for row in jv.rows()}
+        if self.tail is not None:
+            found.update(v.strip() for v in self.tail.column(col))
+        return found - {""}
