@@ -23,6 +23,7 @@ setup(
         "click>=8.1,<9",
         "docxcompose==2.2.0",
         "pypdf==7.1.0",
+        "pypdfium2==5.15.2",  # also a pdfplumber dependency; used directly (PDF intake, binder)
         "chinesecalendar==1.11.0",
         "lxml>=5",
         "Jinja2>=3.1,<4",

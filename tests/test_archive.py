@@ -113,6 +113,7 @@ def test_binder_has_every_page_numbered(built):
     binder = PdfReader(str(folder / "装订本.pdf"))
     parts = ["封面.pdf", "归档文件目录.pdf", *[f"{e.code}.pdf" for e in result.entries], "备考表.pdf"]
     assert len(binder.pages) == sum(len(PdfReader(str(folder / p)).pages) for p in parts)
+    assert binder.metadata.title == "装订本"
     with pdfplumber.open(folder / "装订本.pdf") as pdf:
         assert "— 1 —" in pdf.pages[0].extract_text() and f"— {len(pdf.pages)} —" in pdf.pages[-1].extract_text()
         assert "备考表" in pdf.pages[-1].extract_text().replace(" ", "")
@@ -187,3 +188,12 @@ def test_names_can_never_escape_the_archive(tmp_path):
 
     with pytest.raises(SettingsError, match="只能用字母和数字"):
         Settings.from_toml(settings)
+
+
+def test_title_update_leaves_files_it_cannot_read_alone(tmp_path):
+    from toolkit.archive.pdfmarks import add_title
+
+    odd = tmp_path / "odd.pdf"
+    odd.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /XRef >>\nstream\nendstream\nendobj\nstartxref\n9\n%%EOF\n")
+    before = odd.read_bytes()
+    assert add_title(odd, "装订本") is False and odd.read_bytes() == before
