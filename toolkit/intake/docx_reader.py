@@ -51,12 +51,12 @@ def read_label_cells(root, labels: set[str]) -> dict[str, str]:
     """Table cells holding a known label → text of the cell to their right (first occurrence wins)."""
     fields: dict[str, str] = {}
     for tr in root.iter(W + "tr"):
-        texts = [cell_text(c) for c in tr.iter(W + "tc") if _parent_row(c) is tr]
+        cells = [c for c in tr.iter(W + "tc") if _parent_row(c) is tr]
         i = 0
-        while i < len(texts) - 1:
-            key = label_key(texts[i])
+        while i < len(cells) - 1:
+            key = label_key("".join(cells[i].itertext(W + "t")))  # labels are plain text: no need for cell_text
             if key in labels:
-                fields.setdefault(key, texts[i + 1])
+                fields.setdefault(key, cell_text(cells[i + 1]))
                 i += 2
             else:
                 i += 1

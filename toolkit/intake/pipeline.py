@@ -87,8 +87,9 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
     if ledger.pending:
         ledger.save(keep_backups=ws.settings.backups)
     stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    inbox = ws.inbox.resolve()
     for path, outcome in outcomes:
-        _file_away(ws, path, outcome, stamp)
+        _file_away(ws, path, outcome, stamp, from_inbox=path.parent.resolve() == inbox)
     return [o for _, o in outcomes]
 
 
@@ -173,12 +174,12 @@ def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: 
         outcome.message = "协办单位反馈已记入“办理进展”（不改变事项状态）。"
 
 
-def _file_away(ws: Workspace, path: Path, outcome: Outcome, stamp: str) -> None:
-    """Move (inbox) or copy (elsewhere) to processed/ or rejected/, with a reason file for rejections."""
+def _file_away(ws: Workspace, path: Path, outcome: Outcome, stamp: str, *, from_inbox: bool) -> None:
+    """Move (from inbox/) or copy (from elsewhere) to processed/ or rejected/, with a reason file for rejections."""
     rejected = outcome.result in (REJECTED, DUPLICATE)
     folder = ws.rejected if rejected else ws.processed
     target = _free_name(folder / path.name)
-    if path.parent.resolve() == ws.inbox.resolve():
+    if from_inbox:
         shutil.move(str(path), target)
     else:
         shutil.copy2(path, target)
