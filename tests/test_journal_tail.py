@@ -200,3 +200,25 @@ def test_one_column_is_read_like_the_whole_rows(notified):
     assert Tail("x", shuffled, 0, 0).column(9) == Tail("x", rows, 0, 0).column(9)
     shas = {r["来源文件SHA256"] for r in journal_rows(notified) if r["来源文件SHA256"]}
     assert len(shas) == 2 and ledger.journal_sha256s() == shas
+
+
+def test_excel_row_attributes_from_other_namespaces_keep_the_file_valid(notified):
+    """Excel writes <row … x14ac:dyDescent="0.25">, its prefix declared on its own <worksheet> element."""
+    from lxml import etree
+
+    x14ac = b"http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"
+    with zipfile.ZipFile(notified.ledger_path) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+        part = sheet_part(z, S.JOURNAL.name)
+    xml = members[part].replace(b"<worksheet ", b'<worksheet xmlns:x14ac="' + x14ac + b'" ', 1)
+    xml = re.sub(rb'<row r="(\d+)"', rb'<row r="\1" x14ac:dyDescent="0.25"', xml)
+    members[part] = xml
+    with zipfile.ZipFile(notified.ledger_path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    before = _journal_cells(notified.ledger_path)
+    ledger = Ledger.load(notified.ledger_path, for_write=True)
+    assert ledger.tail is not None
+    _change(ledger, "之后")
+    etree.fromstring(_journal_part(notified.ledger_path))  # well-formed: no undeclared prefix left
+    assert _journal_cells(notified.ledger_path)[: len(before)] == before

@@ -47,6 +47,9 @@ REF_RE = re.compile(r"([A-Z]+)(\d+)$")
 # characters XML 1.0 cannot hold (openpyxl refuses them too); a returned form may carry them
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 UNSAFE = (b"<hyperlink", b"<mergeCell")
+PREFIXED_ELEMENT_RE = re.compile(rb"</?[A-Za-z_][\w.-]*:")
+ROW_OR_CELL_TAG_RE = re.compile(rb"<(?:row|c)\b[^>]*>")
+PREFIXED_ATTR_RE = re.compile(rb'\s(?!xml:)[A-Za-z_][\w.-]*:[\w.-]+\s*=\s*"[^"]*"')
 COMPRESS_LEVEL = 1  # the journal is rewritten on every save: fast deflate, files ~15% larger than level 6
 
 
@@ -156,6 +159,12 @@ def split(data: bytes, sheet_name: str) -> tuple[bytes, Tail | None]:
     if any(n is None for n in numbers) or int(numbers[0].group(1)) != 1:
         return data, None
     tail_bytes = xml[rest[0].start() : rest[-1].end()] if rest else b""
+    if PREFIXED_ELEMENT_RE.search(tail_bytes):
+        return data, None  # an element from another namespace inside the rows: openpyxl decides
+    if b":" in tail_bytes:
+        # Excel marks rows with x14ac:dyDescent etc.; those prefixes are declared on Excel's <worksheet>,
+        # not on openpyxl's, so the attributes (layout hints) are dropped from the kept tags
+        tail_bytes = ROW_OR_CELL_TAG_RE.sub(lambda m: PREFIXED_ATTR_RE.sub(b"", m.group(0)), tail_bytes)
     if SHARED_T_RE.search(tail_bytes):
         try:
             tail_bytes = _inline_shared(tail_bytes, zf.read("xl/sharedStrings.xml"))
