@@ -103,21 +103,20 @@ def generate(
     units = Units.from_ledger(ledger)
     jobs, result.skipped = kind.select(ledger, units, ids=ids, unit=unit, force=force, settings=ws.settings)
     outdir = ws.outbox / kind.outdir
-    tasks = []
-    for row, name, role, extra in jobs:
-        values = kind.values(row, units, name, role, ws.settings, extra)
-        ident = Identity(kind.code, row.number or "(待编号)", normalise(name), role, fingerprint(values, kind.prefilled))
-        path = outdir / kind.filename(row.number or "待编号", name, role)
-        result.documents.append(Generated(row.number, name, role, path, str(ident)))
+    with DocumentWriter(template, 0 if dry_run else len(jobs), progress) as writer:
+        for row, name, role, extra in jobs:
+            values = kind.values(row, units, name, role, ws.settings, extra)
+            ident = Identity(kind.code, row.number or "(待编号)", normalise(name), role, fingerprint(values, kind.prefilled))
+            path = outdir / kind.filename(row.number or "待编号", name, role)
+            result.documents.append(Generated(row.number, name, role, path, str(ident)))
+            if dry_run:
+                continue
+            values["识别码"] = str(ident)
+            result.contexts.append(values)
+            writer.add((path, values, _core(kind, ident, ws.settings.org_name), str(ident)))  # writers start at once
+            kind.mark(row, role, extra, context)
         if dry_run:
-            continue
-        values["识别码"] = str(ident)
-        result.contexts.append(values)
-        tasks.append((path, values, _core(kind, ident, ws.settings.org_name), str(ident)))
-        kind.mark(row, role, extra, context)
-    if dry_run:
-        return result
-    with DocumentWriter(template, tasks, progress) as writer:
+            return result
         ledger_bytes = ledger.serialise() if ledger.pending else None  # overlaps with the writers
         writer.wait()  # a failed document stops here, before the ledger is saved
     if ledger_bytes is not None:
@@ -140,28 +139,40 @@ def generate(
 
 
 class DocumentWriter:
-    """Renders, zips and writes a batch of documents while the caller does other work (saving the ledger).
+    """Renders, zips and writes a batch of documents while the caller does other work.
 
-    Large batches go to one process per core (forked, so the compiled template is inherited, not sent);
-    small ones to writer threads, where rendering runs in the calling thread and zlib and file writes
-    overlap with it. ``wait()`` re-raises the first failure.
+    Large batches (``total`` ≥ PROCESSES_FROM) go to one process per core, forked so the compiled
+    template is inherited, not sent; tasks are sent in chunks as soon as ``add`` has enough, so the
+    writers start while the caller is still planning (and then saving the ledger). Small batches are
+    written in ``wait()`` by writer threads: rendering in the calling thread, zlib and file writes
+    overlapping with it. ``wait()`` re-raises the first failure.
     """
 
-    def __init__(self, template: CompiledTemplate, tasks: list[tuple], progress=None):
-        self.template, self.tasks, self.progress = template, tasks, progress
+    def __init__(self, template: CompiledTemplate, total: int, progress=None):
+        self.template, self.total, self.progress = template, total, progress
         self.cores = os.cpu_count() or 1
+        self.tasks: list[tuple] = []
         self.pool = None
         self.futures: list = []
-        if len(tasks) >= PROCESSES_FROM and self.cores >= 2:
+        self.chunk = max(16, min(128, total // (self.cores * 4) or 1))
+        if total >= PROCESSES_FROM and self.cores >= 2:
             global _WORKER_TEMPLATE
             _WORKER_TEMPLATE = template
             self.pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=multiprocessing.get_context("fork"))
-            size = max(16, min(128, len(tasks) // (self.cores * 4) or 1))
-            chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-            self.futures = [self.pool.submit(_write_chunk, chunk) for chunk in chunks]
 
     def __enter__(self) -> DocumentWriter:
         return self
+
+    def add(self, task: tuple) -> None:
+        """One document to write: (path, values, core properties, identity)."""
+        self.tasks.append(task)
+        if self.pool is not None and len(self.tasks) >= self.chunk:
+            self._submit()
+
+    def _submit(self) -> None:
+        if self.tasks:
+            self.futures.append((self.pool.submit(_write_chunk, self.tasks), len(self.tasks)))
+            self.tasks = []
 
     def wait(self) -> None:
         """Write (or finish writing) every document; the first failure is raised."""
@@ -174,7 +185,8 @@ class DocumentWriter:
                 for f in futures:
                     f.result()
             return
-        counted = _Counted(self.futures, len(self.tasks))  # iterating calls result(): failures raise here
+        self._submit()
+        counted = _Counted(self.futures)  # iterating calls result(): failures raise here
         for _ in self.progress(counted) if self.progress else counted:
             pass
 
@@ -184,16 +196,16 @@ class DocumentWriter:
 
 
 class _Counted:
-    """Futures of document chunks, iterated in order, one item per document (for a progress bar)."""
+    """(future, size) of document chunks, iterated in order, one item per document (for a progress bar)."""
 
-    def __init__(self, futures, total: int):
-        self.futures, self.total = futures, total
+    def __init__(self, futures: list[tuple]):
+        self.futures = futures
 
     def __len__(self) -> int:
-        return self.total
+        return sum(n for _, n in self.futures)
 
     def __iter__(self):
-        for f in self.futures:
+        for f, _ in self.futures:
             yield from range(f.result())
 
 
