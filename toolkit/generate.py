@@ -25,6 +25,7 @@ from .workspace import Workspace
 
 WRITERS = 2  # zlib and file writes overlap with rendering; more threads only contend on 2 cores
 PROCESSES_FROM = 200  # documents: below this, starting writer processes costs more than it saves
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # the template is inherited, not pickled
 
 
 @dataclass
@@ -155,7 +156,7 @@ class DocumentWriter:
         self.pool = None
         self.futures: list = []
         self.chunk = max(16, min(128, total // (self.cores * 4) or 1))
-        if total >= PROCESSES_FROM and self.cores >= 2:
+        if total >= PROCESSES_FROM and self.cores >= 2 and CAN_FORK:
             global _WORKER_TEMPLATE
             _WORKER_TEMPLATE = template
             self.pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=multiprocessing.get_context("fork"))

@@ -25,6 +25,7 @@ from .returned import ReturnedForm
 
 APPLIED, UNCHANGED, DUPLICATE, REJECTED = "已更新", "无变化", "重复", "退回"
 PARALLEL_FROM = 24  # files: below this a process pool costs more than it saves
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: read in this process
 ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
 
 
@@ -135,7 +136,7 @@ class Reader:
     def __init__(self, files: list[Path]):
         self.files = files
         self.pool = None
-        if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+        if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and CAN_FORK:
             self.pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
             self.results = self.pool.map(read_returned, files, chunksize=8)
         else:
