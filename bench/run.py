@@ -782,36 +782,26 @@ def _pdf_pages(paths) -> int:
 @phase("pdf")
 def phase_pdf(args) -> dict:
     """toolkit.generate(ws, "notice", pdf=True) end to end; then toolkit.pdf.render.make_pdfs alone on the
-    captured contexts (the same PdfJobs generate builds), into a separate folder."""
+    documents' contexts (GenerateResult.contexts, escaped as generate does: the same PdfJobs), into a separate folder."""
     import importlib
 
     import toolkit
     from toolkit.forms.kinds import KINDS
-    from toolkit.forms.template import CompiledTemplate
+    from toolkit.forms.template import docx_text
     from toolkit.pdf import render
 
     gen_mod = importlib.import_module("toolkit.generate")  # toolkit.generate is the function; we need the module
-    contexts: list[dict] = []
-    original_render = CompiledTemplate.render_parts
-
-    def capturing_render(self, context):
-        contexts.append(context)
-        return original_render(self, context)
-
     spent: dict[str, float] = {}
     undo = [
         _timed_attr(gen_mod, "make_pdfs", spent, "pdf_stage"),
         _timed_attr(render.Soffice, "convert_groups", spent, "soffice"),
         _timed_attr(render, "split_by_identity", spent, "split"),
     ]
-    CompiledTemplate.render_parts = capturing_render
-    try:
-        ws = toolkit.Workspace(args.dir)
-        t0 = time.perf_counter()
-        result = toolkit.generate(ws, "notice", pdf=True)
-        seconds = time.perf_counter() - t0
-    finally:
-        CompiledTemplate.render_parts = original_render
+    ws = toolkit.Workspace(args.dir)
+    t0 = time.perf_counter()
+    result = toolkit.generate(ws, "notice", pdf=True)
+    seconds = time.perf_counter() - t0
+    contexts = [{k: docx_text(v) for k, v in values.items()} for values in result.contexts]  # as generate renders them
     pdf = result.pdf
     out = {
         "seconds": seconds,
