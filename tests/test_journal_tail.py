@@ -222,3 +222,50 @@ def test_excel_row_attributes_from_other_namespaces_keep_the_file_valid(notified
     _change(ledger, "之后")
     etree.fromstring(_journal_part(notified.ledger_path))  # well-formed: no undeclared prefix left
     assert _journal_cells(notified.ledger_path)[: len(before)] == before
+
+
+def _edit_journal(path, edit) -> None:
+    """Rewrite the journal sheet's XML with ``edit(xml) -> xml``, as another program might have saved it."""
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+        part = sheet_part(z, S.JOURNAL.name)
+    members[part] = edit(members[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def test_a_comment_in_the_journal_leaves_it_to_openpyxl(notified):
+    from openpyxl.comments import Comment
+
+    wb = openpyxl.load_workbook(notified.ledger_path)
+    wb[S.JOURNAL.name]["G2"].comment = Comment("核对过", "办公室")
+    wb.save(notified.ledger_path)
+    ledger = Ledger.load(notified.ledger_path, for_write=True)
+    assert ledger.tail is None
+    _change(ledger, "批注之后")
+    sheet = openpyxl.load_workbook(notified.ledger_path)[S.JOURNAL.name]
+    assert sheet["G2"].comment.text == "核对过" and sheet.cell(sheet.max_row, 7).value == "批注之后"
+
+
+def test_empty_formatted_rows_below_the_entries_do_not_push_new_ones_away(notified):
+    last = len(_journal_cells(notified.ledger_path))
+    _edit_journal(notified.ledger_path, lambda x: x.replace(b"</sheetData>", b'<row r="1048576" ht="30" customHeight="1"/></sheetData>'))
+    _change(Ledger.load(notified.ledger_path, for_write=True), "紧接其后")
+    sheet = openpyxl.load_workbook(notified.ledger_path)[S.JOURNAL.name]
+    assert sheet.cell(last + 1, 7).value == "紧接其后" and sheet.max_row == last + 1
+
+
+def test_cells_without_references_leave_the_journal_to_openpyxl(notified):
+    _edit_journal(notified.ledger_path, lambda x: re.sub(rb'<c r="[A-Z]+(\d+)"', lambda m: b"<c" if m.group(1) == b"2" else m.group(0), x))
+    ledger = Ledger.load(notified.ledger_path, for_write=True)
+    assert ledger.tail is None
+    assert ledger.journal_records()[0]["时间"] == _journal_cells(notified.ledger_path)[1][0]
+
+
+def test_carriage_returns_are_kept(notified):
+    ledger = Ledger.load(notified.ledger_path, for_write=True)
+    ledger.journal(ChangeContext(operation="test").change(S.SUPERVISION.name, "DB-2026-001", "办理情况", "", "第一行\r\n第二行"))
+    ledger.save()
+    assert journal_rows(notified)[-1]["新值"] == "第一行\r\n第二行"
+    assert Ledger.load(notified.ledger_path).journal_records()[-1]["新值"] == "第一行\r\n第二行"

@@ -45,8 +45,10 @@ SI_RE = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
 DIMENSION_RE = re.compile(rb'<dimension ref="([^"]*)"\s*/>')
 REF_RE = re.compile(r"([A-Z]+)(\d+)$")
 # characters XML 1.0 cannot hold (openpyxl refuses them too); a returned form may carry them
-ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-UNSAFE = (b"<hyperlink", b"<mergeCell")
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+CELL_LETTERS_RE = re.compile(rb'<c r="([A-Z]+)')
+# openpyxl binds these to cells of rows it would not have loaded (and so would write such rows)
+UNSAFE = (b"<hyperlink", b"<mergeCell", b"<legacyDrawing")
 PREFIXED_ELEMENT_RE = re.compile(rb"</?[A-Za-z_][\w.-]*:")
 ROW_OR_CELL_TAG_RE = re.compile(rb"<(?:row|c)\b[^>]*>")
 PREFIXED_ATTR_RE = re.compile(rb'\s(?!xml:)[A-Za-z_][\w.-]*:[\w.-]+\s*=\s*"[^"]*"')
@@ -97,7 +99,7 @@ class Tail:
             if not text:
                 continue
             kept[col] = text
-            esc = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            esc = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
             cells.append(f'<c r="{get_column_letter(col)}{r}" t="inlineStr"><is><t xml:space="preserve">{esc}</t></is></c>')
         self.new_rows.append(f'<row r="{r}">{"".join(cells)}</row>'.encode())
         self.new_records.append(kept)
@@ -158,7 +160,11 @@ def split(data: bytes, sheet_name: str) -> tuple[bytes, Tail | None]:
     numbers = [ROW_NUM_RE.match(m.group(0)) for m in rows]
     if any(n is None for n in numbers) or int(numbers[0].group(1)) != 1:
         return data, None
-    tail_bytes = xml[rest[0].start() : rest[-1].end()] if rest else b""
+    data_rows = [m for m in rest if b"<c" in m.group(0)]
+    # empty rows after the last entry (a height or format set on them) are dropped: new entries go there
+    tail_bytes = xml[rest[0].start() : data_rows[-1].end()] if data_rows else b""
+    if tail_bytes.count(b"<c ") + tail_bytes.count(b"<c>") != tail_bytes.count(b'<c r="'):
+        return data, None  # cells without (or not starting with) their reference: openpyxl reads by position
     if PREFIXED_ELEMENT_RE.search(tail_bytes):
         return data, None  # an element from another namespace inside the rows: openpyxl decides
     if b":" in tail_bytes:
@@ -172,8 +178,9 @@ def split(data: bytes, sheet_name: str) -> tuple[bytes, Tail | None]:
             return data, None
         if tail_bytes is None:
             return data, None
-    last_row = max(int(n.group(1)) for n in numbers)
-    last_col = _dimension_cols(xml)
+    last_row = max([1, *(int(ROW_NUM_RE.match(m.group(0)).group(1)) for m in data_rows)])
+    letters = set(CELL_LETTERS_RE.findall(tail_bytes))
+    last_col = max([_dimension_cols(xml), *(column_index_from_string(x.decode()) for x in letters)])
     light_xml = xml[:body_start] + header.group(0) + xml[end:]
     return _rezip(zf, {part: light_xml}), Tail(sheet_name, tail_bytes, last_row, last_col)
 
