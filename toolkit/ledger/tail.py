@@ -82,12 +82,8 @@ class Tail:
         """The kept rows' non-empty texts in one column (much cheaper than records() for one column)."""
         if self._records is not None:
             return [rec[col] for rec in self._records if rec.get(col)]
-        letter = get_column_letter(col).encode()
-        pattern = re.compile(rb'<c r="' + letter + rb'\d+"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-        found = [_cell_text(m.group(1), m.group(2) or b"") for m in pattern.finditer(self.rows)]
-        if len(found) < self.rows.count(b'r="' + letter):  # cells written with r after other attributes
-            return [rec[col] for rec in self.records() if rec.get(col)]
-        return [t for t in found if t]
+        pattern = re.compile(rb'<c r="' + get_column_letter(col).encode() + rb'\d+"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+        return [t for m in pattern.finditer(self.rows) if (t := _cell_text(m.group(1), m.group(2) or b""))]
 
     def append(self, values: dict[int, str]) -> None:
         """Queue one new row after the others (1-based columns → text), written by the next save."""
@@ -266,13 +262,11 @@ TYPE_RE = re.compile(rb'\st="([^"]*)"')
 def parse_rows(rows: bytes) -> list[dict[int, str]]:
     """Row XML → [{column index: display text}] (inline strings, numbers, booleans, cached formula results).
 
-    Cells written with ``r`` as their first attribute (Excel, WPS, LibreOffice, openpyxl and this module
-    all do) are read by regular expressions; anything else goes through lxml.
+    Read by regular expressions: every cell of a tail starts ``<c r="`` (``split`` leaves other sheets
+    to openpyxl; ``Tail.append`` writes them so).
     """
     if not rows.strip():
         return []
-    if rows.count(b"<c ") + rows.count(b"<c>") != len(CELL_FAST_RE.findall(rows)):
-        return _parse_rows_lxml(rows)
     letters: dict[bytes, int] = {}
     out = []
     for chunk in ROW_SPLIT_RE.split(rows)[1:]:
@@ -306,20 +300,3 @@ def _cell_text(attrs: bytes, inner: bytes) -> str:
     elif kind == b"b":
         text = "TRUE" if text == "1" else "FALSE"
     return text
-
-
-def _parse_rows_lxml(rows: bytes) -> list[dict[int, str]]:
-    """parse_rows for cells the regular expressions do not cover (e.g. ``r`` not first)."""
-    root = etree.fromstring(b'<sheetData xmlns="' + MAIN_NS.encode() + b'">' + rows + b"</sheetData>")
-    ns = f"{{{MAIN_NS}}}"
-    out = []
-    for row in root.iterchildren(f"{ns}row"):
-        rec: dict[int, str] = {}
-        for c in row.iterchildren(f"{ns}c"):
-            m = REF_RE.match(c.get("r", ""))
-            if m:
-                inner = b"".join(etree.tostring(child) for child in c).replace(b' xmlns="' + MAIN_NS.encode() + b'"', b"")
-                attrs = b"".join(f' {k}="{v}"'.encode() for k, v in c.attrib.items())
-                rec[column_index_from_string(m.group(1))] = _cell_text(attrs, inner)
-        out.append(rec)
-    return out
