@@ -700,15 +700,14 @@ def phase_naive_generate(args) -> dict:
     return {"seconds": time.perf_counter() - t0, "documents": len(contexts)}
 
 
-@phase("ingest")
-def phase_ingest(args) -> dict:
-    """toolkit.ingest(ws) on the filled forms in inbox/."""
+def _ingest_and_read(args, suffix: str, read) -> dict:
+    """toolkit.ingest(ws) on the ``suffix`` files in inbox/; then ``read(path)`` alone on the same files, best of 3."""
     import collections
 
     import toolkit
 
     ws = toolkit.Workspace(args.dir)
-    files = sum(1 for p in ws.inbox.iterdir() if p.suffix == ".docx")
+    files = sum(1 for p in ws.inbox.iterdir() if p.suffix == suffix)
     t0 = time.perf_counter()
     outcomes = toolkit.ingest(ws)
     seconds = time.perf_counter() - t0
@@ -717,20 +716,25 @@ def phase_ingest(args) -> dict:
     out = {"seconds": seconds, "forms": files, "results": dict(results), "rejected_example": sample, "maxrss_mb": maxrss_mb()}
     if args.profile_to:
         return out
-    # Reading alone, the same work as the naive baseline: toolkit's read_docx on the same files, best of 3.
-    from toolkit.intake.docx_reader import read_docx
-    from toolkit.intake.pipeline import ALL_LABELS
-
-    moved = sorted(p for p in (*ws.processed.glob("*.docx"), *ws.rejected.glob("*.docx")))
+    moved = sorted(p for p in (*ws.processed.glob("*" + suffix), *ws.rejected.glob("*" + suffix)))
     best = None
     for _ in range(3):
         t0 = time.perf_counter()
         for p in moved:
-            read_docx(p, ALL_LABELS).identity()
+            read(p)
         took = time.perf_counter() - t0
         best = took if best is None else min(best, took)
     out.update(read_seconds=best, read_forms=len(moved))
     return out
+
+
+@phase("ingest")
+def phase_ingest(args) -> dict:
+    """toolkit.ingest(ws) on the filled forms in inbox/; then read_docx + identity() alone (the naive baseline's work)."""
+    from toolkit.intake.docx_reader import read_docx
+    from toolkit.intake.pipeline import ALL_LABELS
+
+    return _ingest_and_read(args, ".docx", lambda p: read_docx(p, ALL_LABELS).identity())
 
 
 @phase("naive-read")
@@ -874,35 +878,11 @@ def phase_naive_soffice_batch(args) -> dict:
 
 @phase("pdf-ingest")
 def phase_pdf_ingest(args) -> dict:
-    """toolkit.ingest(ws) on the returned PDFs in inbox/; then read_pdf alone on the same files."""
-    import collections
-
-    import toolkit
-
-    ws = toolkit.Workspace(args.dir)
-    files = sum(1 for p in ws.inbox.iterdir() if p.suffix == ".pdf")
-    t0 = time.perf_counter()
-    outcomes = toolkit.ingest(ws)
-    seconds = time.perf_counter() - t0
-    results = collections.Counter(o.result for o in outcomes)
-    sample = next((o.message for o in outcomes if o.result in ("退回", "重复")), "")
-    out = {"seconds": seconds, "forms": files, "results": dict(results), "rejected_example": sample, "maxrss_mb": maxrss_mb()}
-    if args.profile_to:
-        return out
-    # Reading alone, the same work as the naive baseline: read_pdf + identity() on the same files, one process, best of 3.
+    """toolkit.ingest(ws) on the returned PDFs in inbox/; then read_pdf + identity() alone, one process."""
     from toolkit.intake.pdf_reader import read_pdf
     from toolkit.intake.pipeline import ALL_LABELS
 
-    moved = sorted(p for p in (*ws.processed.glob("*.pdf"), *ws.rejected.glob("*.pdf")))
-    best = None
-    for _ in range(3):
-        t0 = time.perf_counter()
-        for p in moved:
-            read_pdf(p, ALL_LABELS).identity()
-        took = time.perf_counter() - t0
-        best = took if best is None else min(best, took)
-    out.update(read_seconds=best, read_forms=len(moved))
-    return out
+    return _ingest_and_read(args, ".pdf", lambda p: read_pdf(p, ALL_LABELS).identity())
 
 
 @phase("naive-pdfplumber")
