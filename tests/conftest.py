@@ -106,12 +106,17 @@ def journal_rows(ws: Workspace) -> list[dict]:
     return [dict(zip(headers, r)) for r in sheet.iter_rows(min_row=2, values_only=True) if any(v is not None for v in r)]
 
 
+def sample_workspace(folder: Path) -> Workspace:
+    """A new workspace in ``folder`` with four units and three unnumbered supervision items."""
+    w = init_workspace(folder, units=UNITS)
+    add_rows(w.ledger_path, S.SUPERVISION.name, ITEMS)
+    return w
+
+
 @pytest.fixture
 def ws(tmp_path) -> Workspace:
     """A new workspace with four units and three unnumbered supervision items."""
-    w = init_workspace(tmp_path / "ws", units=UNITS)
-    add_rows(w.ledger_path, S.SUPERVISION.name, ITEMS)
-    return w
+    return sample_workspace(tmp_path / "ws")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from toolkit import Workspace, generate, ingest, init_workspace
+from toolkit import Workspace, generate, ingest
 from toolkit.archive.build import archive, safe_child
 from toolkit.archive.manifest import verify
 from toolkit.cli import main
@@ -21,7 +21,7 @@ from toolkit.forms.fill import fill_form
 from toolkit.ledger import schema as S
 from toolkit.review import review
 
-from .conftest import ITEMS, UNITS, add_rows, journal_rows, notice_path, set_cell, sup_rows
+from .conftest import journal_rows, notice_path, sample_workspace, set_cell, sup_rows
 from .test_intake import DONE
 
 pytestmark = pytest.mark.slow
@@ -36,8 +36,7 @@ def _hashes(root):
 def built(tmp_path_factory, soffice):
     """A workspace whose DB-2026-001 and -003 are closed with replies, -002 closed without one, then archived."""
     root = tmp_path_factory.mktemp("arch")
-    ws = init_workspace(root / "ws", units=UNITS)
-    add_rows(ws.ledger_path, S.SUPERVISION.name, ITEMS)
+    ws = sample_workspace(root / "ws")
     generate(ws, "notice")
     fill_form(notice_path(ws, "DB-2026-001"), ws.inbox / "a1.docx", {**DONE, "办理状态": "办理中", "办理情况": "第一次进展：正在起草"})
     ingest(ws)
@@ -167,8 +166,7 @@ def test_open_items_are_listed_and_not_filed(built):
 
 
 def test_year_with_nothing_closed_makes_nothing(tmp_path):
-    ws = init_workspace(tmp_path / "w", units=UNITS)
-    add_rows(ws.ledger_path, S.SUPERVISION.name, ITEMS)
+    ws = sample_workspace(tmp_path / "w")
     out = CliRunner().invoke(main, ["archive", "-w", str(ws.root), "--year", "2026"])
     assert out.exit_code == 0 and "没有已办结" in out.output and "未办结、本次未归档的事项 3 项" in out.output
     assert not any(ws.archive.iterdir())

@@ -20,7 +20,7 @@ from toolkit.cli import main
 from toolkit.forms.fill import fill_form
 from toolkit.pdf.soffice import Soffice
 
-from .conftest import digest, notice_path, sup_rows
+from .conftest import digest, notice_path, sample_workspace, sup_rows
 from .test_intake import DONE
 
 pytestmark = pytest.mark.slow
@@ -122,14 +122,8 @@ def test_docx_still_written_when_libreoffice_cannot_convert(ws, tmp_path, progra
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory, soffice):
     """Filled notices exported to PDF by LibreOffice in one call: {name: pdf path}, plus the workspace."""
-    from toolkit import init_workspace
-    from toolkit.ledger import schema as S
-
-    from .conftest import ITEMS, UNITS, add_rows
-
     root = tmp_path_factory.mktemp("pdfws")
-    ws = init_workspace(root / "ws", units=UNITS)
-    add_rows(ws.ledger_path, S.SUPERVISION.name, ITEMS)
+    ws = sample_workspace(root / "ws")
     generate(ws, "notice")
     long_text = "按照学校部署，" + "我处组织各教研室逐条对照质量监控要求开展自查，形成问题清单并落实整改责任人和时限，" * 4
     cases = {
