@@ -607,7 +607,6 @@ def phase_generate(args) -> dict:
         (None, d.path, values, _KINDS["notice"], Identity.parse(d.identity), ws.settings.org_name)
         for d, values in zip(result.documents, result.contexts)
     ]
-    original = gen_mod.write_document
     rss = maxrss_mb()  # peak of the generate run itself, before the extra loops below
     import resource
 
@@ -617,20 +616,22 @@ def phase_generate(args) -> dict:
     if args.profile_to:
         return out
 
-    # Document writing alone: a CompiledTemplate and write_document on the captured arguments, best of 3.
+    # Document writing alone, one process: a CompiledTemplate and write_document (a writer process's
+    # per-document work) on the same values, best of 3.
     from toolkit.forms.kinds import KINDS
 
     t0 = time.perf_counter()
     template = gen_mod.compile_kind(ws, KINDS["notice"])
     out["compile_seconds"] = time.perf_counter() - t0
     scratch = Path(args.dir) / "write-only"
+    cores = [gen_mod._core(kind, ident, author) for _t, _p, _v, kind, ident, author in calls]
     best = None
     for _ in range(3):
         shutil.rmtree(scratch, ignore_errors=True)
         os.sync()  # earlier loops' writes flushed, untimed
         t0 = time.perf_counter()
-        for _tpl, path, values, kind, ident, author in calls:
-            original(template, scratch / path.name, values, kind, ident, author)
+        for (_tpl, path, values, _kind, ident, _author), core in zip(calls, cores):
+            gen_mod.write_document(template, scratch / path.name, values, core, str(ident))
         took = time.perf_counter() - t0
         best = took if best is None else min(best, took)
     out["write_only_seconds"] = best
@@ -663,7 +664,7 @@ def _split_write(template, calls: list[tuple], scratch: Path) -> dict:
     except Exception as exc:
         out["render_error"] = f"{type(exc).__name__}: {exc}"
     # File-system floor: the same number of files of the same size, written the way write_document does
-    # (mkstemp in the target folder, write, os.replace), with no rendering at all.
+    # (.name.tmp in the target folder, write, os.replace), with no rendering at all.
     sample = next(scratch.glob("*.docx")).read_bytes()
     floor = scratch.parent / "fs-floor"
     best = None
@@ -673,8 +674,8 @@ def _split_write(template, calls: list[tuple], scratch: Path) -> dict:
         os.sync()  # earlier loops' writes flushed, untimed
         t0 = time.perf_counter()
         for _tpl, path, *_ in calls:
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".docx.tmp", dir=floor)
-            with os.fdopen(fd, "wb") as fh:
+            tmp = floor / f".{path.name}.tmp"
+            with open(tmp, "wb") as fh:
                 fh.write(sample)
             os.replace(tmp, floor / path.name)
         took = time.perf_counter() - t0
@@ -1087,7 +1088,7 @@ def bench_generate(ctx: Context) -> list[Row]:
             "  文件系统下限 fs floor: create+write+rename",
             "files/s",
             docs / fs,
-            note=f"{docs:,} files of one notice's size written like write_document (mkstemp, write, os.replace), no rendering;"
+            note=f"{docs:,} files of one notice's size written like write_document (.name.tmp, write, os.replace), no rendering;"
             " this disk's speed, an upper bound for any generator here",
         ),
         Row(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,6 @@ from .forms.identity import PROPERTY, Identity, fingerprint, normalise
 from .forms.kinds import KINDS, FormKind
 from .forms.merge import merged_parts
 from .forms.template import CompiledTemplate, docx_text
-from .ledger.store import default_mode
 from .ledger.validate import check_ledger, errors_of
 from .ledger.workbook import ChangeContext, Ledger
 from .pdf.render import PdfJob, PdfResult, make_pdfs
@@ -125,13 +123,8 @@ def generate(
     contexts = [{k: docx_text(v) for k, v in values.items()} for values in result.contexts] if merge or pdf else []
     if merge and contexts:
         result.merged = ws.outbox / "打印" / f"{kind.title}_合并打印_{dt.datetime.now():%Y%m%d-%H%M%S}.docx"
-        _write_file(
-            template,
-            result.merged,
-            merged_parts(template, contexts),
-            {"title": f"{kind.title} 合并打印", "creator": ws.settings.org_name},
-            None,
-        )
+        core = {"title": f"{kind.title} 合并打印", "creator": ws.settings.org_name}
+        _put_bytes(result.merged, template.to_bytes(merged_parts(template, contexts), core, {}))
     if pdf and contexts:
         pdf_jobs = [PdfJob(c, d.identity, d.path.with_suffix(".pdf")) for c, d in zip(contexts, result.documents)]
         merged_pdf = result.merged.with_suffix(".pdf") if result.merged else None
@@ -215,10 +208,8 @@ _WORKER_TEMPLATE: CompiledTemplate | None = None  # set before forking the write
 
 def _write_chunk(chunk: list[tuple]) -> int:
     """In a writer process: render, zip and write each task of the chunk; the number written."""
-    template = _WORKER_TEMPLATE
-    for path, values, core, ident in chunk:
-        parts = template.render_parts({k: docx_text(v) for k, v in values.items()})
-        _put_bytes(path, template.to_bytes(parts, core, {PROPERTY: ident}))
+    for task in chunk:
+        write_document(_WORKER_TEMPLATE, *task)
     return len(chunk)
 
 
@@ -255,21 +246,7 @@ def _put_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def _write_file(template: CompiledTemplate, path: Path, parts: dict, core: dict, ident: Identity | None) -> None:
-    """Write a .docx from rendered parts and put it in place atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".docx.tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, default_mode())
-        with os.fdopen(fd, "wb") as fh:
-            template.write_parts(fh, parts, core, {PROPERTY: str(ident)} if ident else {})
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_document(template: CompiledTemplate, path: Path, values: dict, kind: FormKind, ident: Identity, author: str) -> None:
-    """Render one document from plain values and put it in place atomically."""
-    ctx = {k: docx_text(v) for k, v in values.items()}
-    _write_file(template, path, template.render_parts(ctx), _core(kind, ident, author), ident)
+def write_document(template: CompiledTemplate, path: Path, values: dict, core: dict, ident: str) -> None:
+    """Render, zip and put one document in place: what each writer process does per document."""
+    parts = template.render_parts({k: docx_text(v) for k, v in values.items()})
+    _put_bytes(path, template.to_bytes(parts, core, {PROPERTY: ident}))
