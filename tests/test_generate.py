@@ -172,6 +172,9 @@ def writer_mode(request, monkeypatch):
 
 
 def test_both_writer_paths_write_the_same_documents(ws, writer_mode):
+    gen = importlib.import_module("toolkit.generate")
+    with gen.DocumentWriter(None, 6) as probe:  # the path this parameter selects for a batch of six
+        assert (probe.pool is not None) == (writer_mode == "processes")
     result = generate(ws, "notice")
     assert len(result.documents) == 6
     for d in result.documents:
