@@ -25,6 +25,7 @@ setup(
         "pypdf==7.1.0",
         "pypdfium2==5.15.2",  # also a pdfplumber dependency; used directly (PDF intake, binder)
         "chinesecalendar==1.11.0",
+        "lunar-python==1.4.8",  # lunar dates and solar terms: statutory days off beyond chinesecalendar's data
         "lxml>=5",
         "Jinja2>=3.1,<4",
     ],

@@ -39,12 +39,12 @@ def test_official_holidays_and_make_up_days():
     assert cal.add(D(2026, 9, 30), 1) == (D(2026, 10, 8), False)
 
 
-def test_years_beyond_the_data_count_weekends_and_say_so():
+def test_years_beyond_the_data_are_estimated_and_say_so():
     cal = WorkCalendar()
     count = cal.between(D(2027, 1, 1), D(2027, 1, 8))
-    assert count.provisional and count.days == 5 and "暂按周末计算" in count.note()
+    assert count.provisional and count.days == 5 and "按法定节假日推算" in count.note()
     w = warning(cal, D(2027, 3, 1), D(2026, 12, 28), 3)
-    assert w.provisional and "暂按周末计算" in w.text()
+    assert w.provisional and "按法定节假日推算" in w.text()
 
 
 def test_workspace_extra_days():

@@ -10,6 +10,9 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．／－", "012345678
 _YMD = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_CN_DIGITS = dict(zip("〇零○Ｏ一二三四五六七八九", (0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9)))
+_CN_NUM = "〇零○Ｏ一二三四五六七八九十"
+_CN_YMD = re.compile(rf"^\s*([{_CN_NUM}]{{4}})\s*年\s*([{_CN_NUM}]{{1,3}})\s*月\s*([{_CN_NUM}]{{1,3}})\s*日?\s*$")
 
 
 def parse_date(value) -> dt.date | None:
@@ -32,13 +35,33 @@ def parse_date(value) -> dt.date | None:
         return None
     text = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", text)  # drop a time part
     m = _YMD.match(text) or _COMPACT.match(text)
-    if not m:
-        raise ValueError(f"不是日期：{value}")
-    y, mo, d = (int(g) for g in m.groups())
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _CN_YMD.match(text)
+        if not m:
+            raise ValueError(f"不是日期：{value}")
+        y = int("".join(str(_CN_DIGITS.get(c, -1)) for c in m.group(1))) if "十" not in m.group(1) else -1
+        mo, d = _cn_small(m.group(2)), _cn_small(m.group(3))
     try:
         return dt.date(y, mo, d)
     except ValueError as exc:
         raise ValueError(f"不是有效日期：{value}") from exc
+
+
+def _cn_small(text: str) -> int:
+    """一 … 三十一 (also 〇九, 零九) as a number; -1 when it is not one."""
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+            return -1
+        t = _CN_DIGITS.get(tens, -1) if tens else 1
+        o = _CN_DIGITS.get(ones, -1) if ones else 0
+        return -1 if t < 0 or o < 0 else t * 10 + o
+    digits = [_CN_DIGITS.get(c, -1) for c in text]
+    if len(digits) > 2 or -1 in digits:
+        return -1
+    return int("".join(map(str, digits)))
 
 
 def cn_date(d: dt.date | None) -> str:

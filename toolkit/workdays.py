@@ -1,20 +1,25 @@
-"""Chinese working days: 法定节假日 and 调休 from chinesecalendar, weekends beyond its data (provisional).
+"""Chinese working days: 法定节假日 and 调休 from chinesecalendar; estimated beyond its data (provisional).
 
 A workspace may list extra holidays and working days of its own in dangwu.toml. Counting never
-fails for a year chinesecalendar does not know: it falls back to Monday–Friday and says so
-(``provisional``), shown to users as 暂按周末计算.
+fails for a year chinesecalendar does not know: weekends and the statutory days off by the current
+rules (元旦 1 day, 春节 除夕 to 初三, 清明 on the solar term, 劳动节 May 1–2, 端午 and 中秋 1 day,
+国庆 Oct 1–3; lunar dates and the solar term from lunar-python) are days off, every other weekday is
+worked. The make-up working days (调休) of such a year cannot be known and are not guessed, so the
+count says it is estimated (``provisional``), shown to users as 按法定节假日推算.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import chinese_calendar
+from lunar_python import Lunar, Solar
 
 from .dates import parse_date
 
-PROVISIONAL_NOTE = "暂按周末计算"
+PROVISIONAL_NOTE = "按法定节假日推算，未计调休"
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,7 @@ class Count:
     provisional: bool = False
 
     def note(self) -> str:
-        """'' or the 暂按周末计算 marker."""
+        """'' or the 按法定节假日推算 marker."""
         return f"（{PROVISIONAL_NOTE}）" if self.provisional else ""
 
 
@@ -51,7 +56,7 @@ class WorkCalendar:
         try:
             return chinese_calendar.is_workday(day), False
         except NotImplementedError:
-            return day.weekday() < 5, True
+            return day.weekday() < 5 and day not in estimated_holidays(day.year), True
 
     def _year(self, year: int) -> tuple[list[int], bool]:
         """Running count of working days through each day of ``year`` (index 0 = 1 January)."""
@@ -96,6 +101,28 @@ class WorkCalendar:
             guessed |= g
             left -= work
         return d, guessed
+
+
+@functools.cache
+def estimated_holidays(year: int) -> frozenset[dt.date]:
+    """The statutory days off of ``year`` by the current rules (for years beyond chinesecalendar's data).
+
+    元旦 1 January; 春节 除夕 to 初三 (4 days); 清明 the day of the solar term; 劳动节 1–2 May; 端午
+    (5/5 lunar) and 中秋 (8/15 lunar) 1 day; 国庆 1–3 October. Make-up days are not guessed.
+    """
+
+    def solar(lunar: Lunar) -> dt.date:
+        s = lunar.getSolar()
+        return dt.date(s.getYear(), s.getMonth(), s.getDay())
+
+    new_year = solar(Lunar.fromYmd(year, 1, 1))
+    days = {dt.date(year, 1, 1), dt.date(year, 5, 1), dt.date(year, 5, 2)}
+    days |= {new_year + dt.timedelta(days=i) for i in range(-1, 3)}  # 除夕 … 初三
+    qingming = Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]
+    days.add(dt.date(qingming.getYear(), qingming.getMonth(), qingming.getDay()))
+    days |= {solar(Lunar.fromYmd(year, 5, 5)), solar(Lunar.fromYmd(year, 8, 15))}
+    days |= {dt.date(year, 10, d) for d in (1, 2, 3)}
+    return frozenset(d for d in days if d.year == year)
 
 
 @dataclass(frozen=True)
