@@ -115,3 +115,14 @@ def test_broken_template_is_reported_before_a_batch(ws):
 def test_not_a_workspace_says_what_to_do(tmp_path):
     result = run("status", "-w", tmp_path)
     assert result.exit_code == 2 and "dangwu init" in result.output
+
+
+def test_main_unit_listed_again_among_co_units_is_refused(ws):
+    _break(ws, lambda wb: wb[S.SUPERVISION.name].cell(2, 8, "信息学院、教务"))  # 主办 教务处, by its 简称
+    problems = [p for p in check(ws) if p.level == "error"]
+    found = [p for p in problems if p.where == "督查督办台账!H2"]
+    assert found and "教务处" in found[0].message and "删去" in found[0].message and "督查督办台账!G2" in found[0].message
+    before = digest(ws.ledger_path)
+    result = run("generate", "notice", "-w", ws.root)
+    assert result.exit_code == 3 and "督查督办台账!H2" in result.output
+    assert digest(ws.ledger_path) == before and not list(ws.outbox.rglob("*.docx"))
