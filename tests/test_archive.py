@@ -57,7 +57,7 @@ def test_pieces_numbered_in_order_with_archival_codes(built):
     codes = [e.code for e in result.entries]
     assert codes == ["Z109-WS·2026-D30-DCB-0001", "Z109-WS·2026-D30-DCB-0002", "Z109-WS·2026-D30-DCB-0003"]
     assert [sup_rows(ws)[n]["档号"] for n in ("DB-2026-001", "DB-2026-002", "DB-2026-003")] == codes  # by 交办时间
-    assert {j["编号"] for j in journal_rows(ws) if j["操作"] == "archive" and j["字段"] == "档号"} == {
+    assert {j["编号"] for j in journal_rows(ws) if j["操作"] == "立卷归档" and j["字段"] == "档号"} == {
         "DB-2026-001",
         "DB-2026-002",
         "DB-2026-003",

@@ -49,7 +49,7 @@ def test_completed_form_updates_the_ledger(notified):
     assert row["承办人"] == "李敏" and row["联系电话"] == "0571-86000001"
     assert row["最近反馈日期"] is not None
     assert (notified.processed / "教务处反馈.docx").exists() and not (notified.inbox / "教务处反馈.docx").exists()
-    journal = [j for j in journal_rows(notified) if j["操作"] == "ingest"]
+    journal = [j for j in journal_rows(notified) if j["操作"] == "登记回执"]
     assert {j["字段"] for j in journal} >= {"状态", "办理情况", "完成日期", "承办人", "联系电话", "最近反馈日期"}
     assert all(j["来源文件"] == "教务处反馈.docx" and len(j["来源文件SHA256"]) == 64 for j in journal)
     assert next(j for j in journal if j["字段"] == "状态")["原值"] == "已通知"

@@ -56,7 +56,7 @@ def test_save_keeps_backup_and_journals(ws):
     rows = journal_rows(ws)
     fields = {(r["编号"], r["字段"], r["新值"]) for r in rows}
     assert ("DB-2026-001", "状态", "已通知") in fields
-    assert all(r["操作"] == "generate notice" and r["操作人"] and r["时间"] for r in rows)
+    assert all(r["操作"] == "生成督查督办通知单" and r["操作人"] and r["时间"] for r in rows)
 
 
 def test_backups_are_pruned(ws):

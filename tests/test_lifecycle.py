@@ -148,7 +148,7 @@ def test_accept_closes_the_item(notified):
     review(notified, "DB-2026-001", accept=True, opinion="事实清楚，同意办结")
     row = sup_rows(notified)["DB-2026-001"]
     assert row["状态"] == "已办结" and row["审核意见"] == "事实清楚，同意办结" and row["办结日期"] is not None
-    assert any(j["操作"] == "review" and j["新值"] == "已办结" for j in journal_rows(notified))
+    assert any(j["操作"] == "办结审核" and j["新值"] == "已办结" for j in journal_rows(notified))
 
 
 def test_reject_sends_back_with_new_deadline_and_a_redo_notice(notified, monkeypatch):

@@ -13,6 +13,7 @@ import click
 from .archive.build import archive as run_archive
 from .archive.manifest import verify as run_verify
 from .checks import check_workspace
+from .clitext import ChineseGroup, install
 from .dates import parse_date
 from .errors import LedgerInvalid, ToolkitError, UsageError
 from .generate import generate as run_generate
@@ -23,6 +24,8 @@ from .review import review_many as run_review
 from .status import status as read_status
 from .workdays import PROVISIONAL_NOTE
 from .workspace import Workspace
+
+install()  # click's own texts in Chinese, before any click.Path or option is declared
 
 
 def workspace_option(f):
@@ -62,15 +65,15 @@ def _print_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--verbose", is_flag=True, help="出错时显示详细的程序调用信息。")
-@click.version_option(package_name="dangwu")
+@click.version_option(package_name="dangwu", message="%(prog)s 版本 %(version)s", help="显示版本号并退出。")
 def main(verbose):
     """dangwu：党委办公室党务工作台账与文书工具。"""
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("directory", type=click.Path(file_okay=False), metavar="目录")
 @handle_errors
 def init(directory):
     """新建工作区：台账 ledger.xlsx、设置 dangwu.toml 和各文件夹。"""
@@ -108,8 +111,8 @@ def _generate_command(kind_code: str, label: str, help_text: str):
 
     @generate.command(kind_code, help=help_text)
     @workspace_option
-    @click.option("--id", "ids", multiple=True, help="只生成这些立项编号（可重复）。")
-    @click.option("--unit", help="只生成发给该单位的表单（全称或简称）。")
+    @click.option("--id", "ids", multiple=True, metavar="立项编号", help="只生成这些立项编号（可重复）。")
+    @click.option("--unit", metavar="单位", help="只生成发给该单位的表单（全称或简称）。")
     @click.option("--force", is_flag=True, help="重新生成已生成过的表单。")
     @click.option("--dry-run", is_flag=True, help="只列出将生成的文件，不写文件、不改台账。")
     @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成可打印的 PDF（与 .docx 同名）。")
@@ -167,7 +170,7 @@ def _report_print_files(ws, result) -> None:
 
 @main.command()
 @workspace_option
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(), metavar="[文件]…")
 @json_option
 @handle_errors
 def ingest(wsdir, paths, as_json):
@@ -191,11 +194,11 @@ def ingest(wsdir, paths, as_json):
 
 @main.command()
 @workspace_option
-@click.argument("numbers", nargs=-1, required=True)
+@click.argument("numbers", nargs=-1, required=True, metavar="立项编号…")
 @click.option("--accept", "decision", flag_value="accept", help="审核通过：状态改为“已办结”。")
 @click.option("--reject", "decision", flag_value="reject", help="退回重办：须给出 --opinion 和新的 --deadline。")
-@click.option("--opinion", default="", help="审核意见。")
-@click.option("--deadline", help="退回重办时新的办理时限，如 2026-12-31。")
+@click.option("--opinion", default="", metavar="意见", help="审核意见。")
+@click.option("--deadline", metavar="日期", help="退回重办时新的办理时限，如 2026-12-31。")
 @handle_errors
 def review(wsdir, numbers, decision, opinion, deadline):
     """办结审核：对“待审核”的事项审核通过或退回重办（可一次列出多个编号，任一不符则全部不改）。"""
@@ -218,8 +221,8 @@ def review(wsdir, numbers, decision, opinion, deadline):
 
 @main.command()
 @workspace_option
-@click.option("--year", type=int, required=True, help="年度，如 2026。")
-@click.option("--half", type=click.IntRange(1, 2), help="1 上半年，2 下半年；不填为全年。")
+@click.option("--year", type=int, required=True, metavar="年度", help="年度，如 2026。")
+@click.option("--half", type=click.IntRange(1, 2), metavar="1或2", help="1 上半年，2 下半年；不填为全年。")
 @json_option
 @handle_errors
 def report(wsdir, year, half, as_json):
@@ -238,8 +241,8 @@ def report(wsdir, year, half, as_json):
 
 @main.command()
 @workspace_option
-@click.option("--year", type=int, required=True, help="归档年度（按交办时间），如 2026。")
-@click.option("--register", default="督查督办", show_default=True, help="要归档的台账。")
+@click.option("--year", type=int, required=True, metavar="年度", help="归档年度（按交办时间），如 2026。")
+@click.option("--register", default="督查督办", show_default=True, metavar="台账", help="要归档的台账。")
 @click.option("--rebuild", is_flag=True, help="重新编排件号并重新生成全部归档文件。")
 @json_option
 @handle_errors
@@ -276,7 +279,7 @@ def archive(wsdir, year, register, rebuild, as_json):
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True))
+@click.argument("path", type=click.Path(exists=True), metavar="路径")
 @handle_errors
 def verify(path):
     """按 manifest.json 校验归档文件夹或压缩包：缺少、多出、被改动的文件逐一列出。"""

@@ -95,7 +95,7 @@ def generate(
         raise UsageError(f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(KINDS)}。")
     ledger = open_valid_ledger(ws, for_write=not dry_run)
     template = compile_kind(ws, kind)
-    context = ChangeContext(operation=f"generate {kind_code}")
+    context = ChangeContext(operation=f"生成{kind.title}")
     result = GenerateResult(kind=kind.title, dry_run=dry_run)
     if not dry_run:
         result.numbered = sup.assign_numbers(ledger, ws.settings.prefixes["supervision"], context)

@@ -32,7 +32,7 @@ def review_many(ws: Workspace, numbers, *, accept: bool, opinion: str = "", dead
     if not accept and deadline is None:
         raise UsageError("退回重办须给出新的办理时限（--deadline 2026-12-31）。")
     ledger = open_valid_ledger(ws, for_write=True)
-    context = ChangeContext(operation="review")
+    context = ChangeContext(operation="办结审核")
     rows = []
     for number in dict.fromkeys(numbers):
         row = sup.open_row(ledger, number)

@@ -116,7 +116,7 @@ def _write_warnings(ws: Workspace, ledger: Ledger, paints) -> str:
         return ""
     if errors_of(check_ledger(ledger)):  # the painted copy is only in memory: dropped, not saved
         return "台账有错误，预警列未更新（请先运行 dangwu check 改正）。"
-    ledger.journal(ChangeContext(operation="status").change(S.SUPERVISION.name, "", "预警", "", f"刷新{changed}项预警"))
+    ledger.journal(ChangeContext(operation="刷新预警").change(S.SUPERVISION.name, "", "预警", "", f"刷新{changed}项预警"))
     try:
         ledger.save(keep_backups=ws.settings.backups)
     except LedgerLocked as exc:

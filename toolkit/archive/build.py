@@ -131,7 +131,7 @@ def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild
         result.binder = _binder(folder, front, [folder / f"{p.code}.pdf" for p in pieces], work)
         written.append(result.binder)
     _clean_stale(folder, old, {p.name for p in written} | {"归档文件目录.xlsx"})
-    context = ChangeContext(operation="archive")
+    context = ChangeContext(operation="立卷归档")
     for piece in pieces:
         piece.row.set("档号", piece.code, context=context)
     if ledger.pending:

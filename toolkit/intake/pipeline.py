@@ -165,7 +165,7 @@ def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: 
         raise FormRejected(f"识别码中的表单类型“{ident.kind}”本系统不认识。", hint="请使用督查小组下发的表单。")
     row = sin.check_identity(ledger, units, ident, form.fields, kind.prefilled, ws.settings)
     feedback = sin.read_feedback(form.fields, row.date("交办时间"))
-    context = ChangeContext(operation="ingest", source=path.name, sha256=sha)
+    context = ChangeContext(operation="登记回执", source=path.name, sha256=sha)
     changed = sin.apply_feedback(row, ident.role, feedback, context)
     ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{feedback.status}"))
     sin.record_progress(ledger, row, units.canonical(ident.unit), ident.role, feedback, context)

@@ -1,0 +1,132 @@
+"""Everything the command line writes is Chinese: click's own texts, help of every command, journal operations."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+from toolkit.clitext import CATALOG, wrap_cjk
+from toolkit.forms.fill import fill_form
+
+from .conftest import journal_rows, notice_path
+
+# Latin text a clerk may meet in Chinese output: option names, codes, file and program names.
+ALLOWED = re.compile(
+    r"--?[a-z][a-z-]*"  # --workspace, -w
+    r"|\bdangwu\b|DANGWU_\w+"
+    r"|[\w./-]*\.(?:xlsx|docx|toml|json|pdf|txt)\b"  # ledger.xlsx, manifest.json
+    r"|\b(?:inbox|outbox|processed|rejected|archive)/"
+    r"|\b(?:DA/T|GB/T)\b|\b(?:LibreOffice|Word|WPS|Excel|PDF|JSON|UUID)\b"
+    r"|\b[A-Z]{2}-\d{4}-\d{3}\b"  # DB-2026-001
+)
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def english_words(text: str) -> list[str]:
+    """Latin words left in ``text`` once option names, codes, program and command names are taken out."""
+    return [w for w in ENGLISH_WORD.findall(ALLOWED.sub(" ", text)) if w not in COMMAND_NAMES]
+
+
+def run(*args: str, **kwargs):
+    """Run ``dangwu`` as a clerk would type it (program name dangwu)."""
+    return CliRunner().invoke(main, list(args), prog_name="dangwu", **kwargs)
+
+
+def all_command_paths(group: click.Group = main, prefix: tuple[str, ...] = ()):
+    """Every command and group under ``dangwu``, as argument lists."""
+    yield list(prefix)
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from all_command_paths(command, (*prefix, name))
+        else:
+            yield [*prefix, name]
+
+
+COMMAND_NAMES = {name for path in all_command_paths() for name in path}
+
+
+@pytest.mark.parametrize("path", list(all_command_paths()), ids=lambda p: " ".join(p) or "dangwu")
+def test_help_of_every_command_is_chinese(path):
+    result = run(*path, "--help")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"用法：dangwu {' '.join(path)}".rstrip() + " ")
+    assert "选项：" in result.output
+    assert english_words(result.output) == [], result.output
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["nosuch"], "没有“nosuch”这个命令"),
+        (["generat"], "是不是要用：“generate”"),
+        (["generate", "notice", "--bogus"], "没有“--bogus”这个选项"),
+        (["generate", "notice", "--forc"], "是不是要用：“--force”"),
+        (["review"], "缺少参数“立项编号…”"),
+        (["report"], "缺少选项“--year”"),
+        (["report", "--year", "abc"], "“--year”的值不对：“abc”不是数字"),
+        (["report", "--year"], "选项“--year”后面要写一个值"),
+        (["report", "--year", "2026", "--half", "3"], "“--half”的值不对"),
+        (["review", "DB-2026-001", "--reject", "--opinion", "整改不到位", "--deadline", "notadate"], "不是日期"),
+        (["status", "extra"], "多出了参数：extra"),
+        (["verify", "/nonexistent/archive"], "“/nonexistent/archive”不存在"),
+    ],
+)
+def test_usage_errors_are_chinese(tmp_path, args, said):
+    result = run(*args, "-w", str(tmp_path)) if args[:1] == ["status"] else run(*args)
+    assert result.exit_code != 0
+    assert said in result.output, result.output
+    assert "错误：" in result.output and "Error" not in result.output
+    assert english_words(result.output.replace(args[-1], " ")) == [], result.output
+
+
+def test_version_is_chinese():
+    result = run("--version")
+    assert result.exit_code == 0 and re.fullmatch(r"dangwu 版本 \S+\n", result.output), result.output
+
+
+def test_every_click_message_has_chinese():
+    """A click upgrade that adds or rewords a message fails here, not in front of a clerk."""
+    ids = set()
+    for source in Path(click.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+                ids.update(a.value for a in node.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str))
+    assert ids, "click's messages were not found: does click still use gettext?"
+    assert sorted(ids - CATALOG.keys()) == []
+
+
+def test_help_lines_wrap_between_chinese_characters():
+    lines = wrap_cjk("另生成一份合并打印文件（每份另起一页），放在 outbox/打印/，由 --merge 控制。", 20)
+    assert all(sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) <= 22 for line in lines), lines
+    assert not any(line.startswith(("，", "。", "）")) for line in lines)
+    assert any("--merge" in line for line in lines)  # an option name is never split
+
+
+def test_journal_operations_are_chinese(notified, monkeypatch):
+    """生成, 登记, 审核, 催办 and 预警 rows of 变更记录 name their command in Chinese."""
+    monkeypatch.setenv("DANGWU_TODAY", "2026-12-04")
+    w = str(notified.root)
+    done = {
+        "办理情况": "已完成",
+        "办理状态": "☑已办结　　□办理中",
+        "完成日期": "2026年6月1日",
+        "承办人": "李敏",
+        "联系电话": "0571-86000001",
+    }
+    fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "a.docx", done)
+    for args in (
+        ["ingest", "-w", w],
+        ["review", "DB-2026-001", "--accept", "-w", w],
+        ["status", "-w", w],
+        ["generate", "reminder", "-w", w],
+    ):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+    operations = {j["操作"] for j in journal_rows(notified)}
+    assert operations == {"生成督查督办通知单", "登记回执", "办结审核", "刷新预警", "生成催办通知单"}
