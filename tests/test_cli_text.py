@@ -130,3 +130,16 @@ def test_journal_operations_are_chinese(notified, monkeypatch):
         assert result.exit_code == 0, result.output
     operations = {j["操作"] for j in journal_rows(notified)}
     assert operations == {"生成督查督办通知单", "登记回执", "办结审核", "刷新预警", "生成催办通知单"}
+
+
+def test_pdf_failure_names_the_documents_not_the_batch_files(ws, tmp_path):
+    """A LibreOffice that fails (as a broken install does) is reported without temporary batch names."""
+    broken = tmp_path / "soffice"
+    broken.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    settings = ws.root / "dangwu.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('soffice_path = ""', f'soffice_path = "{broken}"'), encoding="utf-8")
+    result = run("generate", "notice", "-w", str(ws.root), "--pdf")
+    assert result.exit_code == 6, result.output
+    assert "LibreOffice 转换失败（退出码 1）：这 6 份表单的 PDF 未能生成。" in result.output
+    assert "batch" not in result.output and "source file" not in result.output

@@ -8,6 +8,7 @@ without guessing page counts.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +106,16 @@ def _save_atomic(doc: pdfium.PdfDocument, target: Path) -> None:
         raise
 
 
+def _in_document_terms(exc: ConversionError, docs: list[list[Path]], count: int) -> ConversionError:
+    """The failure told about the clerk's documents, not the temporary batch files no one can open."""
+    internal = {p.name for group in docs for p in group} | {p.with_suffix(".pdf").name for group in docs for p in group}
+    if not any(name in exc.message for name in internal):
+        return exc  # e.g. LibreOffice missing or timed out: the message names no batch file
+    code = re.search(r"退出码 (-?\d+)", exc.message)
+    reason = f"（退出码 {code.group(1)}）" if code else ""
+    return ConversionError(f"LibreOffice 转换失败{reason}：这 {count} 份表单的 PDF 未能生成。", hint=exc.hint)
+
+
 def make_pdfs(template: CompiledTemplate, jobs: list[PdfJob], settings, merged_pdf: Path | None = None) -> PdfResult:
     """Convert the batch to one PDF per job (and optionally one print PDF); never raises for LibreOffice."""
     result = PdfResult()
@@ -123,7 +134,10 @@ def make_pdfs(template: CompiledTemplate, jobs: list[PdfJob], settings, merged_p
                 with open(path, "wb") as fh:
                     template.write_parts(fh, merged_parts(template, [j.context for j in group]), {"title": "print batch"}, {})
                 docs.append([path])
-            pdfs = [out[0] for out in soffice.convert_groups(docs, tmpdir / "pdf")]
+            try:
+                pdfs = [out[0] for out in soffice.convert_groups(docs, tmpdir / "pdf")]
+            except ConversionError as exc:
+                raise _in_document_terms(exc, docs, len(jobs)) from exc
             for pdf, group in zip(pdfs, groups):
                 result.written += split_by_identity(pdf, group)
             if merged_pdf is not None:
