@@ -26,6 +26,7 @@ ALLOWED = re.compile(
     r"|\b[A-Z]{2}-\d{4}-\d{3}\b"  # DB-2026-001
 )
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+DONE = {"办理情况": "已完成", "办理状态": "☑已办结　　□办理中", "完成日期": "2026年6月1日", "承办人": "李敏", "联系电话": "0571-86000001"}
 
 
 def english_words(text: str) -> list[str]:
@@ -112,14 +113,7 @@ def test_journal_operations_are_chinese(notified, monkeypatch):
     """生成, 登记, 审核, 催办 and 预警 rows of 变更记录 name their command in Chinese."""
     monkeypatch.setenv("DANGWU_TODAY", "2026-12-04")
     w = str(notified.root)
-    done = {
-        "办理情况": "已完成",
-        "办理状态": "☑已办结　　□办理中",
-        "完成日期": "2026年6月1日",
-        "承办人": "李敏",
-        "联系电话": "0571-86000001",
-    }
-    fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "a.docx", done)
+    fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "a.docx", DONE)
     for args in (
         ["ingest", "-w", w],
         ["review", "DB-2026-001", "--accept", "-w", w],
@@ -143,3 +137,22 @@ def test_pdf_failure_names_the_documents_not_the_batch_files(ws, tmp_path):
     assert result.exit_code == 6, result.output
     assert "LibreOffice 转换失败（退出码 1）：这 6 份表单的 PDF 未能生成。" in result.output
     assert "batch" not in result.output and "source file" not in result.output
+
+
+def test_force_dry_run_does_not_tell_to_add_force(notified):
+    fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "a.docx", DONE)
+    assert run("ingest", "-w", str(notified.root)).exit_code == 0
+    assert run("review", "DB-2026-001", "--accept", "-w", str(notified.root)).exit_code == 0
+    result = run("generate", "notice", "-w", str(notified.root), "--force", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "跳过 1 个事项（DB-2026-001（已办结）；已办结的事项须用 --id 指明才会重新生成）" in result.output
+    assert "请加 --force" not in result.output
+    plain = run("generate", "notice", "-w", str(notified.root), "--dry-run")
+    assert "重新生成请加 --force" in plain.output
+
+
+def test_dry_run_before_numbering_counts_each_item(ws):
+    result = run("generate", "notice", "-w", str(ws.root), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "将生成 （待编号） 主办 教务处" in result.output and "将生成  " not in result.output
+    assert "合计：将生成 6 份督查督办通知单（3 个事项）。" in result.output

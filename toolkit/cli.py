@@ -130,13 +130,15 @@ def _generate_command(kind_code: str, label: str, help_text: str):
             click.echo(f"自动编号：{number}")
         verb = "将生成" if dry_run else "已生成"
         for d in result.documents:
-            click.echo(f"{verb} {d.number} {d.role} {d.unit} → {d.path.relative_to(ws.root)}")
-        items = len({d.number for d in result.documents})
-        skipped = (
-            f"；跳过 {len(result.skipped)} 个事项（{'、'.join(result.skipped[:5])}{'等' if len(result.skipped) > 5 else ''}；重新生成请加 --force）"
-            if result.skipped
-            else ""
-        )
+            click.echo(f"{verb} {d.number or '（待编号）'} {d.role} {d.unit} → {d.path.relative_to(ws.root)}")
+        # an item not numbered yet (dry run) is told apart by the fingerprint ending its identity
+        items = len({d.number or d.identity.rsplit("|", 1)[-1] for d in result.documents})
+        skipped = ""
+        if result.skipped:
+            # with --force only 已办结 items are left out, and naming them with --id brings them back
+            how = "已办结的事项须用 --id 指明才会重新生成" if force else "重新生成请加 --force"
+            listed = "、".join(result.skipped[:5]) + ("等" if len(result.skipped) > 5 else "")
+            skipped = f"；跳过 {len(result.skipped)} 个事项（{listed}；{how}）"
         click.echo(f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）{skipped}。")
         _report_print_files(ws, result)
 
