@@ -1124,7 +1124,7 @@ def bench_ingest(ctx: Context) -> list[Row]:
     profiled(ctx, "ingest", _copy(returned, ctx.fresh_dir("ingest-profile")))
 
     forms = best["forms"]
-    applied = best["results"].get("已更新", 0) + best["results"].get("无变化", 0)
+    applied = sum(best["results"].get(r, 0) for r in ("已更新", "已登记", "无变化"))
     note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}"
     if applied != forms:
         note += f" — NOT ALL APPLIED, e.g. {best['rejected_example'][:80]}"
@@ -1248,7 +1248,7 @@ def bench_pdf_ingest(ctx: Context) -> list[Row]:
     profiled(ctx, "pdf-ingest", _copy(returned, ctx.fresh_dir("pdf-ingest-profile")))
 
     forms = best["forms"]
-    applied = best["results"].get("已更新", 0) + best["results"].get("无变化", 0)
+    applied = sum(best["results"].get(r, 0) for r in ("已更新", "已登记", "无变化"))
     note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}; PDFs exported by one LibreOffice call (set-up)"
     if applied != forms:
         note += f" — NOT ALL APPLIED, e.g. {' '.join(best['rejected_example'].split())[:100]}"

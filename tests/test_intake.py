@@ -138,7 +138,7 @@ def test_form_resaved_by_libreoffice_is_read(notified, soffice, tmp_path):
 def test_co_unit_copy_is_registered_without_changing_status(notified):
     returned(notified, "DB-2026-001", DONE, "协办.docx", role="协办")
     out = only(ingest(notified))
-    assert out.result in ("已更新", "无变化") and out.unit == "信息工程学院"
+    assert out.result == "已登记" and out.unit == "信息工程学院"
     row = sup_rows(notified)["DB-2026-001"]
     assert row["状态"] == "已通知" and row["最近反馈日期"] is not None
     assert any(j["字段"] == "回执" and "协办·信息工程学院" in j["新值"] for j in journal_rows(notified))

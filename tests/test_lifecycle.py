@@ -69,13 +69,13 @@ def test_status_colours_by_unit_and_leader_written_to_the_ledger(notified, monke
     assert by_number["DB-2026-002"].colour == "红"  # due 5-15
     assert by_number["DB-2026-001"].colour == "黄" and by_number["DB-2026-001"].days_left == 3  # 6-26, 6-29, 6-30
     assert by_number["DB-2026-003"].colour == "绿"
-    assert st.by_unit["学生工作处"] == {"红": 1, "黄": 0, "绿": 0}
+    assert st.by_unit["学生工作处"] == {"红": 1, "黄": 0, "绿": 0, "待审核": 0}
     assert st.by_leader["张副校长"]["黄"] == 1
     sheet = openpyxl.load_workbook(notified.ledger_path)[S.SUPERVISION.name]
     headers = [c.value for c in sheet[1]]
     col = headers.index("预警") + 1
     cell = sheet.cell(3, col)
-    assert cell.value.startswith("红 逾期") and cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert cell.value.startswith("截至6月25日：红 逾期") and cell.fill.fgColor.rgb.endswith("FFC7CE")
     assert any(j["字段"] == "预警" for j in journal_rows(notified))
     before = digest(notified.ledger_path)
     status(notified)

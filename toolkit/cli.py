@@ -22,7 +22,7 @@ from .intake import pipeline
 from .reports.supervision import report as run_report
 from .review import review_many as run_review
 from .status import status as read_status
-from .workdays import PROVISIONAL_NOTE
+from .status import text_lines as status_lines
 from .workspace import Workspace
 
 install()  # click's own texts in Chinese, before any click.Path or option is declared
@@ -187,7 +187,7 @@ def ingest(wsdir, paths, as_json):
             click.echo(f"[{o.result}] {o.file}{who}：{o.message.replace(chr(10), ' ')} → {o.moved_to}")
         counts = {
             r: sum(1 for o in outcomes if o.result == r)
-            for r in (pipeline.APPLIED, pipeline.UNCHANGED, pipeline.DUPLICATE, pipeline.REJECTED)
+            for r in (pipeline.APPLIED, pipeline.RECORDED, pipeline.UNCHANGED, pipeline.DUPLICATE, pipeline.REJECTED)
         }
         click.echo("合计：" + "，".join(f"{k} {v}" for k, v in counts.items()) + f"（共 {len(outcomes)} 个文件）。")
         if counts[pipeline.REJECTED] or counts[pipeline.DUPLICATE]:
@@ -306,20 +306,8 @@ def status(wsdir, as_json):
     if as_json:
         _print_json(st.as_dict())
         return
-    click.echo(f"督查督办事项共 {st.total} 项：" + "，".join(f"{k} {v}" for k, v in st.counts.items()))
-    colour = {"红": "red", "黄": "yellow", "绿": "green"}
-    if st.open_items:
-        click.echo("未办结事项（红：已逾期；黄：临近时限；绿：正常）：")
-        for i in st.open_items:
-            task = i.task.splitlines()[0][:24] if i.task else ""
-            click.secho(f"  {i.number}  {i.status:<4}  {i.warning or '时限 ' + i.due:<16}  {i.unit}  {task}", fg=colour.get(i.colour))
-    for title, groups in (("按承办单位", st.by_unit), ("按分管校领导", st.by_leader)):
-        if groups:
-            click.echo(f"{title}：" + "；".join(f"{k} 红{v['红']} 黄{v['黄']} 绿{v['绿']}" for k, v in groups.items()))
-    if st.provisional:
-        click.echo(f"注：部分日期超出法定节假日数据范围，工作日{PROVISIONAL_NOTE}。")
-    if st.ledger_note:
-        click.echo(f"注：{st.ledger_note}")
+    for line, colour in status_lines(st):
+        click.secho(line, fg=colour)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,6 +19,7 @@ from .ledger.workbook import ChangeContext, Ledger
 from .pdf.render import PdfJob, PdfResult, make_pdfs
 from .registers import supervision as sup
 from .registers.units import Units
+from .status import refresh_warnings
 from .workspace import Workspace
 
 WRITERS = 2  # zlib and file writes overlap with rendering; more threads only contend on 2 cores
@@ -97,10 +98,10 @@ def generate(
     template = compile_kind(ws, kind)
     context = ChangeContext(operation=f"生成{kind.title}")
     result = GenerateResult(kind=kind.title, dry_run=dry_run)
-    if not dry_run:
-        result.numbered = sup.assign_numbers(ledger, ws.settings.prefixes["supervision"], context)
     units = Units.from_ledger(ledger)
     jobs, result.skipped = kind.select(ledger, units, ids=ids, unit=unit, force=force, settings=ws.settings)
+    if not dry_run:  # only the rows this command works on are numbered
+        result.numbered = sup.assign_numbers(ledger, ws.settings.prefixes["supervision"], context, [job[0] for job in jobs])
     outdir = ws.outbox / kind.outdir
     with DocumentWriter(template, 0 if dry_run else len(jobs), progress) as writer:
         for row, name, role, extra in jobs:
@@ -116,6 +117,7 @@ def generate(
             kind.mark(row, role, extra, context)
         if dry_run:
             return result
+        refresh_warnings(ledger, [job[0] for job in jobs], ws.settings)  # 预警 of the rows notified or chased
         ledger_bytes = ledger.serialise() if ledger.pending else None  # overlaps with the writers
         writer.wait()  # a failed document stops here, before the ledger is saved
     if ledger_bytes is not None:

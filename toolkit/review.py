@@ -9,6 +9,7 @@ from .errors import UsageError
 from .generate import open_valid_ledger
 from .ledger.workbook import ChangeContext
 from .registers import supervision as sup
+from .status import refresh_warnings
 from .workspace import Workspace
 
 
@@ -41,5 +42,6 @@ def review_many(ws: Workspace, numbers, *, accept: bool, opinion: str = "", dead
         else:
             sup.reject(row, opinion, deadline, context)
         rows.append(row)
+    refresh_warnings(ledger, rows, ws.settings)  # 预警: cleared when closed, the new deadline's when sent back
     ledger.save(keep_backups=ws.settings.backups)
     return [ReviewResult(r.number, sup.status_of(r), r.text("审核意见"), None if accept else r.date("办理时限")) for r in rows]

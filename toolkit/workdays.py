@@ -20,6 +20,7 @@ from lunar_python import Lunar, Solar
 from .dates import parse_date
 
 PROVISIONAL_NOTE = "按法定节假日推算，未计调休"
+_SHARED: dict[tuple, WorkCalendar] = {}  # WorkCalendar.shared
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,14 @@ class WorkCalendar:
     def from_settings(cls, settings) -> WorkCalendar:
         """The calendar with the workspace's extra days."""
         return cls(settings.extra_holidays, settings.extra_workdays)
+
+    @classmethod
+    def shared(cls, settings) -> WorkCalendar:
+        """One calendar per set of extra days for the whole process (its yearly totals built once)."""
+        key = (tuple(map(str, settings.extra_holidays)), tuple(map(str, settings.extra_workdays)))
+        if key not in _SHARED:
+            _SHARED[key] = cls(*key)
+        return _SHARED[key]
 
     def is_workday(self, day: dt.date) -> tuple[bool, bool]:
         """(is it a working day, was that guessed from the weekday alone)."""

@@ -18,12 +18,14 @@ from ..ledger.workbook import ChangeContext
 from ..registers import supervision as sup
 from ..registers import supervision_in as sin
 from ..registers.units import Units
+from ..status import refresh_warnings
 from ..workspace import Workspace
 from .docx_reader import read_docx
 from .pdf_reader import read_pdf
 from .returned import ReturnedForm
 
 APPLIED, UNCHANGED, DUPLICATE, REJECTED = "已更新", "无变化", "重复", "退回"
+RECORDED = "已登记"  # a 协办 unit's reply: kept in 办理进展, the item's state left as it is
 PARALLEL_FROM = 24  # files: below this a process pool costs more than it saves
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: read in this process
 ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
@@ -167,11 +169,13 @@ def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: 
     feedback = sin.read_feedback(form.fields, row.date("交办时间"))
     context = ChangeContext(operation="登记回执", source=path.name, sha256=sha)
     changed = sin.apply_feedback(row, ident.role, feedback, context)
+    refresh_warnings(ledger, [row] if changed else (), ws.settings)  # the 预警 cell follows the new state
     ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{feedback.status}"))
     sin.record_progress(ledger, row, units.canonical(ident.unit), ident.role, feedback, context)
     outcome.result = APPLIED if changed else UNCHANGED
     outcome.message = ("更新：" + "、".join(changed)) if changed else "内容与台账一致，无需更新。"
     if ident.role == sup.CO:
+        outcome.result = RECORDED
         outcome.message = "协办单位反馈已记入“办理进展”（不改变事项状态）。"
 
 

@@ -20,8 +20,12 @@ def status_of(row: Row) -> str:
     return row.text("状态") or NEW
 
 
-def assign_numbers(ledger: Ledger, prefix: str, context: ChangeContext) -> list[str]:
-    """Give every row with a blank 立项编号 the next free number of its year; returns the new numbers."""
+def assign_numbers(ledger: Ledger, prefix: str, context: ChangeContext, rows=None) -> list[str]:
+    """Give ``rows`` (default: every row) with a blank 立项编号 the next free number of its year.
+
+    Only the rows a command works on are numbered: a row the clerk has just typed in stays as it is
+    until a command takes it up. Returns the new numbers, in sheet order.
+    """
     view = ledger.sheet(S.SUPERVISION.name)
     used: dict[str, int] = {}
     for row in view.rows():
@@ -29,8 +33,9 @@ def assign_numbers(ledger: Ledger, prefix: str, context: ChangeContext) -> list[
         parts = number.rsplit("-", 2)
         if len(parts) == 3 and parts[0] == prefix and parts[2].isdigit():
             used[parts[1]] = max(used.get(parts[1], 0), int(parts[2]))
+    todo = view.rows() if rows is None else sorted({r.r: r for r in rows}.values(), key=lambda r: r.r)
     made = []
-    for row in view.rows():
+    for row in todo:
         if row.number:
             continue
         year = str((row.date("交办时间") or today()).year)
