@@ -54,6 +54,11 @@ STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/st
 FIXED = datetime.datetime(2026, 1, 1, 0, 0, 0)
 LABEL_W, VALUE_W, WIDE_W = Mm(28), Mm(50), Mm(128)
 FEEDBACK_LABELS = ["办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人"]
+# One-page forms (GB/T 9704 type area 156 × 225 mm): 4号 table text on an exact 18 pt pitch, a
+# 办理情况 cell of at least 40 mm, the letterhead and signature on 24 pt lines (title 30 pt). A notice with five lines of
+# 工作要求 and four 协办 units still fits one A4 page; longer ones break before the feedback block.
+TABLE_PT, TABLE_PITCH, SITUATION_HEIGHT = 14, 18, Mm(40)
+HEAD_PITCH, NOTE_PITCH = 24, 20  # 3号 letterhead and signature lines; 4号 lines around the tables
 LABELS = [
     ["立项编号", "交办时间", "督办来源", "督查形式", "主办单位", "协办单位", "办理时限", "分管校领导", "督办事项", "工作要求"],
     FEEDBACK_LABELS,
@@ -97,6 +102,8 @@ def set_fonts(rpr, east_asia, latin=LATIN):
         rfonts.attrib.pop(qn("w:" + attr), None)
     for attr, val in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asia), ("cs", latin)):
         rfonts.set(qn("w:" + attr), val)
+    # Word: symbols both scripts share (□ “ ” × —) take the East-Asian font, as in text typed in Chinese.
+    rfonts.set(qn("w:hint"), "eastAsia")
 
 
 def set_east_asian_font(run, east_asia, size, color=None, latin=LATIN):
@@ -117,11 +124,11 @@ def set_spacing(par, line_pt, align=None):
         par.alignment = align
 
 
-def add_line(doc, text, east_asia=FANGSONG, size=16, line_pt=28, align=None):
+def add_line(doc, text, east_asia=FANGSONG, size=16, line_pt=28, align=None, latin=LATIN):
     """Append a paragraph holding exactly one formatted run (keeps Jinja tags unsplit)."""
     par = doc.add_paragraph()
     set_spacing(par, line_pt, align)
-    set_east_asian_font(par.add_run(text), east_asia, size)
+    set_east_asian_font(par.add_run(text), east_asia, size, latin=latin)
     return par
 
 
@@ -132,14 +139,19 @@ def indent_first_line(par, chars=2, size=16):
     return par
 
 
-def set_cell_font(cell, text, label=False, size=14, line_pt=22, align=None):
-    """Fill a cell with one paragraph of one run: labels 黑体 centred, values 仿宋 left unless align is given."""
+def set_cell_font(cell, text, label=False, size=TABLE_PT, line_pt=TABLE_PITCH, align=None, latin=LATIN, keep=False):
+    """Fill a cell with one paragraph of one run: labels 黑体 centred, values 仿宋 left unless align is given.
+
+    ``keep`` sets keep-with-next on the paragraph, which keeps its row with the next one (and the
+    table's last row with the paragraph after the table) in Word and LibreOffice.
+    """
     par = cell.paragraphs[0]
     if align is None:
         align = WD_ALIGN_PARAGRAPH.CENTER if label else WD_ALIGN_PARAGRAPH.LEFT
     set_spacing(par, line_pt, align)
+    par.paragraph_format.keep_with_next = keep or None
     if text:
-        set_east_asian_font(par.add_run(text), HEITI if label else FANGSONG, size)
+        set_east_asian_font(par.add_run(text), HEITI if label else FANGSONG, size, latin=latin)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
@@ -222,10 +234,11 @@ def setup_document(doc):
 def add_notice_head(doc, title):
     """Issuer line, title, document number and addressee line shared by the notice and the reminder."""
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
-    add_line(doc, "{{ 发文机关 }}", HEITI, 16, align=center)
-    add_line(doc, title, XBS, 22, align=center)
-    add_line(doc, "{{ 文号 }}", align=right)
-    add_line(doc, "送达单位：{{ 送达单位 }}（{{ 承办角色 }}）", align=WD_ALIGN_PARAGRAPH.LEFT)
+    # The issuer's name is Chinese throughout: its × (中共××学院) in the CJK font, as Word prints it.
+    add_line(doc, "{{ 发文机关 }}", HEITI, 16, line_pt=HEAD_PITCH, align=center, latin=HEITI)
+    add_line(doc, title, XBS, 22, line_pt=30, align=center, latin=XBS)
+    add_line(doc, "{{ 文号 }}", line_pt=HEAD_PITCH, align=right)
+    add_line(doc, "送达单位：{{ 送达单位 }}（{{ 承办角色 }}）", line_pt=HEAD_PITCH, align=WD_ALIGN_PARAGRAPH.LEFT)
 
 
 def add_item_table(doc, pairs, wide):
@@ -240,12 +253,14 @@ def add_item_table(doc, pairs, wide):
     for row, name in zip(t1.rows[len(pairs) :], wide):
         set_cell_font(row.cells[0], name, label=True)
         set_cell_font(merge(row, 1, 3), tag(name))
+    for row in t1.rows:
+        mark_row(row)
     return t1
 
 
 def add_feedback(doc, situation_height):
     """Feedback heading and the 2-column table the 承办单位 fills in; 办理情况 row at least the given height."""
-    head = add_line(doc, "承办单位反馈（请在右侧空白格内填写，勿改动上方内容）", HEITI, 14, line_pt=22)
+    head = add_line(doc, "承办单位反馈（请在右侧空白格内填写，勿改动上方内容）", HEITI, TABLE_PT, line_pt=NOTE_PITCH)
     head.paragraph_format.keep_with_next = True
     feedback = [
         ("办理情况", ""),
@@ -257,24 +272,28 @@ def add_feedback(doc, situation_height):
     ]
     t2 = doc.add_table(rows=len(feedback), cols=2)
     format_table(t2, [LABEL_W, WIDE_W])
+    # The whole block (heading, table, 督查联系, 落款, date) moves to the next page as one: every
+    # row kept whole and with the next, so 落款 never stands alone on a page (GB/T 9704).
     for row, (label, value) in zip(t2.rows, feedback):
-        set_cell_font(row.cells[0], label, label=True)
-        set_cell_font(row.cells[1], value)
+        set_cell_font(row.cells[0], label, label=True, keep=True)
+        # □ belongs to both scripts; LibreOffice ignores w:hint, so the run's Latin font is 仿宋 too
+        set_cell_font(row.cells[1], value, keep=True, latin=FANGSONG if value else LATIN)
+        mark_row(row)
     t2.rows[0].height, t2.rows[0].height_rule = situation_height, WD_ROW_HEIGHT_RULE.AT_LEAST
     return t2
 
 
-def add_signature(doc):
+def add_signature(doc, line_pt=28):
     """Right-aligned 落款单位 / 落款日期 lines, indented four characters from the right margin."""
-    for text, keep in (("{{ 落款单位 }}", True), ("{{ 落款日期 }}", False)):
-        fmt = add_line(doc, text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format
+    for text, keep, latin in (("{{ 落款单位 }}", True, FANGSONG), ("{{ 落款日期 }}", False, LATIN)):
+        fmt = add_line(doc, text, line_pt=line_pt, align=WD_ALIGN_PARAGRAPH.RIGHT, latin=latin).paragraph_format
         fmt.right_indent, fmt.keep_with_next = Pt(16 * 4), keep
 
 
 def add_closing(doc):
     """督查联系 line kept with the signature block (so long content cannot strand it on page 2)."""
-    add_line(doc, "督查联系：{{ 督查联系 }}", size=14, line_pt=22).paragraph_format.keep_with_next = True
-    add_signature(doc)
+    add_line(doc, "督查联系：{{ 督查联系 }}", size=TABLE_PT, line_pt=NOTE_PITCH).paragraph_format.keep_with_next = True
+    add_signature(doc, HEAD_PITCH)
 
 
 def footer_paragraph(doc, line_pt):
@@ -330,7 +349,7 @@ def build(path):
     add_notice_head(doc, "督查督办通知单")
     pairs = [("立项编号", "交办时间"), ("督办来源", "督查形式"), ("主办单位", "协办单位"), ("办理时限", "分管校领导")]
     add_item_table(doc, pairs, ["督办事项", "工作要求"])
-    add_feedback(doc, Mm(45))
+    add_feedback(doc, SITUATION_HEIGHT)
     add_closing(doc)
     add_identity_footer(doc)
     save(doc, path)
@@ -349,7 +368,7 @@ def build_reminder(path):
     add_body(doc, "你单位承办的督办事项已超过办理时限，现予催办。请于{{ 答复期限 }}前在下表中反馈办理进展或办结情况。")
     pairs = [("立项编号", "交办时间"), ("主办单位", "协办单位"), ("办理时限", "催办次数")]
     add_item_table(doc, pairs, ["逾期情况", "督办事项"])
-    add_feedback(doc, Mm(45))
+    add_feedback(doc, SITUATION_HEIGHT)
     add_closing(doc)
     add_identity_footer(doc)
     save(doc, path)
@@ -476,7 +495,7 @@ def verify(path):
 
 
 def verify_reminder(path):
-    """Check the 催办通知单 template, including its indented body paragraph and the 45 mm feedback row."""
+    """Check the 催办通知单 template, including its indented body paragraph and the 40 mm feedback row."""
     rendered = verify_form(path, REMINDER_TAGS, REMINDER_LABELS)
     assert "请于测试值-答复期限前在下表中反馈" in rendered, "答复期限 sentence not rendered"
     doc = Document(str(path))
@@ -484,7 +503,7 @@ def verify_reminder(path):
     assert body.paragraph_format.first_line_indent == Pt(32), "body paragraph not indented two characters"
     t1, t2 = doc.tables
     assert len(t1.rows) == 5 and len(t1.columns) == 4, "催办 item table shape"
-    assert t2.rows[0].height.twips == Mm(45).twips and t2.rows[0].height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST
+    assert t2.rows[0].height.twips == SITUATION_HEIGHT.twips and t2.rows[0].height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
 def verify_report(path):

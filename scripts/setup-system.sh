@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Install the Debian packages dangwu needs (LibreOffice Writer, CJK fonts, poppler) when missing.
+# Install the Debian packages dangwu needs (LibreOffice Writer, CJK and Latin fonts, poppler) when missing.
 set -euo pipefail
 
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 fc-list 2>/dev/null | grep -i "Noto Serif CJK" >/dev/null || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -i "LXGW WenKai" >/dev/null || need+=(fonts-lxgw-wenkai)
+# Latin text in the PDFs: Liberation Serif, metric-compatible with the templates' Times New Roman
+fc-list 2>/dev/null | grep -i "Liberation Serif" >/dev/null || need+=(fonts-liberation2)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import stat
 import subprocess
@@ -26,13 +27,37 @@ from .test_intake import DONE
 pytestmark = pytest.mark.slow
 
 
-def embedded_fonts(path) -> set[str]:
-    """BaseFont names of every font the PDF's pages use."""
-    names = set()
+# The fonts every PDF the toolkit prints is made of, on any machine set up by scripts/setup-system.sh:
+# Latin text in Liberation Serif (the templates' Times New Roman, metric-compatible), Chinese in
+# Noto Serif/Sans CJK SC (仿宋/宋体/小标宋 and 黑体). The Noto CJK collection's faces share one CFF
+# font named after its Japanese face; the SC face's character map picks the Chinese glyphs.
+CHOSEN_FONTS = {"LiberationSerif", "NotoSerifCJK", "NotoSansCJK"}
+
+
+def font_family(base_font: str) -> str:
+    """A PDF BaseFont name without its subset tag and, for Noto CJK, the face suffix."""
+    name = base_font.lstrip("/").split("+", 1)[-1]
+    return re.sub(r"^(Noto(?:Serif|Sans)CJK).*", r"\1", name)
+
+
+def pdf_fonts(path) -> dict[str, bool]:
+    """{family: embedded} of every font the PDF's pages use (a Type0 font's descendant holds the file)."""
+    fonts: dict[str, bool] = {}
     for page in PdfReader(str(path)).pages:
-        for font in page["/Resources"]["/Font"].values():
-            names.add(str(font.get_object()["/BaseFont"]))
-    return names
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            desc = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = desc.get("/FontDescriptor")
+            embedded = descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            name = font_family(str(font["/BaseFont"]))
+            fonts[name] = fonts.get(name, True) and embedded
+    return fonts
+
+
+def latin_font_installed() -> bool:
+    """Whether fontconfig knows Liberation Serif (scripts/setup-system.sh installs fonts-liberation2)."""
+    out = subprocess.run(["fc-list", ":family=Liberation Serif", "family"], capture_output=True, text=True).stdout
+    return "Liberation Serif" in out
 
 
 def test_generate_pdf_and_merge(ws, soffice):
@@ -51,8 +76,8 @@ def test_generate_pdf_and_merge(ws, soffice):
         "DW1|notice|DB-2026-003|后勤管理处|主办",
     ):
         assert expected in text.replace(" ", ""), expected
-    fonts = embedded_fonts(pdfs[0])
-    assert fonts and all("CJK" in f or "WenKai" in f for f in fonts), fonts
+    fonts = pdf_fonts(pdfs[0])
+    assert fonts and set(fonts) <= CHOSEN_FONTS and all(fonts.values()), fonts
     # the print file: every document, each from a new page, no blank pages
     merged_pdf = result.merged.with_suffix(".pdf")
     total = sum(len(PdfReader(str(p)).pages) for p in pdfs)
@@ -73,6 +98,27 @@ def test_generate_pdf_and_merge(ws, soffice):
         ident = form.identity()
         assert form.fields["立项编号"] == ident.number
         assert fingerprint(form.fields, NOTICE.prefilled) == ident.fingerprint, (p.name, form.fields)
+
+
+def test_pdf_fonts_are_the_chosen_ones_all_embedded(notified, soffice):
+    """Fonts are decided, not left to LibreOffice's own substitutions (issue 8 §1): the same set of
+    embedded fonts whether or not LibreOffice came with its recommended fonts; digits and the
+    identity line in Liberation Serif; both check boxes of 办理状态 in the same font and size."""
+    if not latin_font_installed():
+        pytest.fail("Liberation Serif is missing: run scripts/setup-system.sh (make test does), which installs fonts-liberation2")
+    generate(notified, "notice", ids=["DB-2026-003"], unit="后勤管理处", force=True, pdf=True)
+    pdf = notice_path(notified, "DB-2026-003").with_suffix(".pdf")
+    fonts = pdf_fonts(pdf)
+    assert set(fonts) == CHOSEN_FONTS and all(fonts.values()), fonts
+    with pdfplumber.open(pdf) as doc:
+        chars = [c for page in doc.pages for c in page.chars if not c["text"].isspace()]
+    used = lambda cs: {(font_family(c["fontname"]), round(c["size"], 1)) for c in cs}  # noqa: E731
+    boxes = [c for c in chars if c["text"] == "□"]
+    assert len(boxes) == 2 and used(boxes) == {("NotoSerifCJK", 14.0)}, used(boxes)
+    ascii_fonts = {font_family(c["fontname"]) for c in chars if c["text"].isascii()}
+    assert ascii_fonts == {"LiberationSerif"}, ascii_fonts  # 立项编号, dates, phone, the identity footer
+    han = {font_family(c["fontname"]) for c in chars if "\u4e00" <= c["text"] <= "\u9fff"}
+    assert han == {"NotoSerifCJK", "NotoSansCJK"}, han
 
 
 def test_first_page_renders_for_a_person(ws, soffice, tmp_path):

@@ -1,8 +1,14 @@
-"""A fontconfig file mapping the Windows font names templates use to installed CJK fonts.
+"""A fontconfig file mapping the Windows font names templates use to installed fonts.
 
 Office machines have 仿宋_GB2312, 方正小标宋, 黑体, 楷体 …; a Linux LibreOffice does not. Without a
 mapping it falls back to whatever it finds (often DejaVu, or Noto Sans CJK JP), so the PDF looks
 wrong or shows boxes. We pass this file to LibreOffice through FONTCONFIG_FILE.
+
+Latin text (digits, codes, the identity line) is set in Times New Roman in the templates and printed
+in Liberation Serif, its metric-compatible substitute, so lines break where Word breaks them.
+LibreOffice substitutes Liberation Serif for Times New Roman by itself whenever it is installed
+(its own table, before fontconfig is asked); the map names the same font, so both routes agree and
+the set-up installs it (fonts-liberation2). Without it the map falls back to Noto Serif CJK SC.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 SERIF, SANS, KAI = "Noto Serif CJK SC", "Noto Sans CJK SC", "LXGW WenKai"
+LATIN_SERIF, LATIN_SANS = "Liberation Serif", "Liberation Sans"  # fonts-liberation2
 
 # Windows / Founder font name → preferred installed families, best first
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -23,7 +30,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         name: (KAI, SERIF)
         for name in ("楷体_GB2312", "楷体", "KaiTi", "KaiTi_GB2312", "华文楷体", "STKaiti", "方正楷体_GBK", "方正楷体简体")
     },
-    **{name: (SERIF,) for name in ("Times New Roman", "Calibri", "Cambria", "Arial")},
+    **{name: (LATIN_SERIF, SERIF) for name in ("Times New Roman", "Times")},
+    **{name: (LATIN_SANS, SANS) for name in ("Arial", "Helvetica")},
+    **{name: (SERIF,) for name in ("Calibri", "Cambria")},
 }
 
 _MATCH = (

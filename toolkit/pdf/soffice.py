@@ -17,7 +17,7 @@ from .fonts import fontconfig_file
 
 MAX_FILES = 200  # soffice's launcher drops command-line arguments beyond about 254
 
-INSTALL_HINT = "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui fonts-noto-cjk），或在 dangwu.toml 的 [pdf] soffice_path 中填写 soffice 程序的路径。"
+INSTALL_HINT = "请安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2），或在 dangwu.toml 的 [pdf] soffice_path 中填写 soffice 程序的路径。"
 
 
 def cache_dir() -> Path:
