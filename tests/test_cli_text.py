@@ -117,11 +117,12 @@ def test_journal_operations_are_chinese(notified, monkeypatch):
     for args in (
         ["ingest", "-w", w],
         ["review", "DB-2026-001", "--accept", "-w", w],
-        ["status", "-w", w],
         ["generate", "reminder", "-w", w],
     ):
         result = run(*args)
         assert result.exit_code == 0, result.output
+    monkeypatch.setenv("DANGWU_TODAY", "2026-12-07")  # a later day: status rewrites the dated 预警 cells
+    assert run("status", "-w", w).exit_code == 0
     operations = {j["操作"] for j in journal_rows(notified)}
     assert operations == {"生成督查督办通知单", "登记回执", "办结审核", "刷新预警", "生成催办通知单"}
 
@@ -156,3 +157,14 @@ def test_dry_run_before_numbering_counts_each_item(ws):
     assert result.exit_code == 0, result.output
     assert "将生成 （待编号） 主办 教务处" in result.output and "将生成  " not in result.output
     assert "合计：将生成 6 份督查督办通知单（3 个事项）。" in result.output
+
+
+def test_co_unit_reply_is_counted_as_it_is_told(notified):
+    """A 协办 copy is 已登记 in its own line and in the total, not 已更新 while its line says the state is unchanged."""
+    fill_form(notice_path(notified, "DB-2026-001", "协办"), notified.inbox / "协办.docx", DONE)
+    fill_form(notice_path(notified, "DB-2026-002"), notified.inbox / "主办.docx", DONE)
+    result = run("ingest", "-w", str(notified.root))
+    assert result.exit_code == 0, result.output
+    assert "[已登记] 协办.docx DB-2026-001 信息工程学院：协办单位反馈已记入“办理进展”" in result.output
+    assert "[已更新] 主办.docx DB-2026-002 学生工作处" in result.output
+    assert "合计：已更新 1，已登记 1，无变化 0，重复 0，退回 0（共 2 个文件）。" in result.output
