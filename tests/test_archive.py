@@ -43,13 +43,16 @@ def built(tmp_path_factory, soffice):
     generate(ws, "reminder", ids=["DB-2026-001"])
     fill_form(notice_path(ws, "DB-2026-001"), ws.inbox / "a2.docx", {**DONE, "办理情况": "最终报告：办法已印发"})
     fill_form(notice_path(ws, "DB-2026-003"), ws.inbox / "c.docx", {**DONE, "办理情况": "食堂整治已完成"})
+    fill_form(notice_path(ws, "DB-2026-001", "协办"), ws.inbox / "b1.docx", {**DONE, "办理情况": "协办：数据平台已对接"})
     ingest(ws)
     for number in ("DB-2026-001", "DB-2026-003"):
         review(ws, number, accept=True, opinion="同意办结")
     set_cell(ws.ledger_path, S.SUPERVISION.name, "DB-2026-002", "状态", "已办结")  # closed by hand, no reply on file
     set_cell(ws.ledger_path, S.SUPERVISION.name, "DB-2026-002", "办结日期", "2026-05-20")
-    result = archive(ws, 2026)
-    return ws, result
+    settings = ws.root / "dangwu.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('filer = ""', 'filer = "王档案"'), encoding="utf-8")
+    ws = Workspace(ws.root)
+    return ws, archive(ws, 2026)
 
 
 def test_pieces_numbered_in_order_with_archival_codes(built):
@@ -81,6 +84,68 @@ def test_catalogue_page_counts_match_the_real_pdfs(built):
     assert "Z109-WS·2026-D30-DCB-0003" in text and "档号" in text
 
 
+def test_catalogue_rows_follow_the_reply(built):
+    """DA/T 22: reply and notice are one 件, catalogued by the reply (责任者, the notice's 文号, 完成日期)."""
+    ws, result = built
+    folder = safe_child(ws.archive, *FOLDER)
+    sheet = openpyxl.load_workbook(folder / "归档文件目录.xlsx")["归档文件目录"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0]}
+    first, manual, third = (rows[e.code] for e in result.entries)
+    assert first[3] == "教务处" and first[2] == "党办督〔2026〕1号"
+    assert first[5] == "20260601" and third[5] == "20260601"  # the units' 完成日期, not the review day
+    assert manual[5] == "20260520"  # no reply on file: the 办结日期
+    assert sheet["A1"].value == "××职业学院2026年度督查督办归档文件目录（保管期限：定期30年）"
+
+
+def test_catalogue_columns_keep_codes_numbers_and_dates_on_one_line(built):
+    ws, result = built
+    folder = safe_child(ws.archive, *FOLDER)
+    sheet = openpyxl.load_workbook(folder / "归档文件目录.xlsx")["归档文件目录"]
+    width = {c: sheet.column_dimensions[c].width for c in "ABCDEFGHI"}
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column_letter in "ABCFGH":
+                assert not cell.alignment.wrap_text, cell.coordinate
+                text = str(cell.value or "")
+                assert sum(2 if ord(ch) > 0x7F else 1 for ch in text) <= width[cell.column_letter], cell.coordinate
+    with pdfplumber.open(folder / "归档文件目录.pdf") as pdf:
+        lines = pdf.pages[0].extract_text().splitlines()
+        words = {w["text"] for w in pdf.pages[0].extract_words()}
+    assert any("党办督〔2026〕1号" in line.replace(" ", "") for line in lines)
+    assert {"序号", "密级", "页数"} <= words  # headers not broken over two lines
+    # LibreOffice sets a small gap between Chinese and digits, which extraction reads as a space
+    assert any("××职业学院2026年度督查督办归档文件目录（保管期限：定期30年）" == line.replace(" ", "") for line in lines)
+
+
+def test_cover_states_retention_in_words_and_reference_sheet_names_the_filer(built):
+    ws, _ = built
+    folder = safe_child(ws.archive, *FOLDER)
+    with pdfplumber.open(folder / "封面.pdf") as pdf:
+        cover = pdf.pages[0].extract_text()
+    with pdfplumber.open(folder / "备考表.pdf") as pdf:
+        sheet = pdf.pages[0].extract_text()
+    assert "保管期限定期30年" in cover.replace(" ", "") and "D30" not in cover
+    assert "整理人王档案" in sheet.replace(" ", "")
+
+
+def test_zip_names_read_right_in_unzip_bsdtar_and_python(built):
+    import subprocess
+
+    ws, result = built
+    expected = "2026/督查督办/D30/装订本.pdf"
+    with zipfile.ZipFile(result.zip) as zf:
+        assert expected in zf.namelist()
+        for info in zf.infolist():
+            assert info.create_system == 3 and info.flag_bits & 0x800, info.filename
+            assert info.extra[:2] == b"\x75\x70"  # Info-ZIP Unicode Path extra field (0x7075)
+    tools = [["unzip", "-l"], ["bsdtar", "-tf"]]
+    for tool in [t for t in tools if shutil.which(t[0])]:
+        listing = subprocess.run([*tool, str(result.zip)], capture_output=True, env={"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
+        assert expected in listing.stdout.decode("utf-8", "replace"), (tool, listing.stdout[-300:])
+    if not shutil.which("unzip"):
+        pytest.skip("unzip is not installed: Info-ZIP listing not checked")
+
+
 def test_stamp_on_each_first_page(built):
     ws, result = built
     folder = safe_child(ws.archive, *FOLDER)
@@ -101,9 +166,11 @@ def test_papers_inside_a_piece_are_in_filing_order(built):
         return next(i for i, t in enumerate(pages) if words in t)
 
     final, progress = first("最终报告：办法已印发"), first("第一次进展：正在起草")
-    notice = next(i for i, t in enumerate(pages) if "督查督办通知单" in t and "最终报告" not in t and "第一次进展" not in t)
+    co = first("协办：数据平台已对接")
+    notice = next(i for i, t in enumerate(pages) if "督查督办通知单" in t and not any(w in t for w in ("最终报告", "第一次进展", "协办：")))
     reminder, review_page = first("催办通知单"), first("办结审核单")
-    assert final == 0 and final < progress < notice < reminder < review_page  # reply before the incoming notice
+    # reply before the incoming notice; the 协办 unit's reply right after the 主办 reply
+    assert final == 0 and final < co < progress < notice < reminder < review_page
 
 
 def test_binder_has_every_page_numbered(built):
@@ -114,9 +181,69 @@ def test_binder_has_every_page_numbered(built):
     assert len(binder.pages) == sum(len(PdfReader(str(folder / p)).pages) for p in parts)
     assert binder.metadata.title == "装订本"
     with pdfplumber.open(folder / "装订本.pdf") as pdf:
-        assert "— 1 —" in pdf.pages[0].extract_text() and f"— {len(pdf.pages)} —" in pdf.pages[-1].extract_text()
+        cover = pdf.pages[0].extract_text()
+        assert "归档文件目录" in cover.replace(" ", "") and "—" not in cover  # the cover has no page number
+        assert "— 1 —" in pdf.pages[1].extract_text() and f"— {len(pdf.pages) - 1} —" in pdf.pages[-1].extract_text()
         assert "备考表" in pdf.pages[-1].extract_text().replace(" ", "")
-        assert "归档文件目录" in pdf.pages[0].extract_text().replace(" ", "")  # the cover
+
+
+def test_binder_has_bookmarks_per_part_and_piece(built):
+    ws, result = built
+    folder = safe_child(ws.archive, *FOLDER)
+    binder = PdfReader(str(folder / "装订本.pdf"))
+    outline = binder.outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    assert top == ["封面", "归档文件目录", "归档文件", "备考表"]
+    children = next(item for item in outline if isinstance(item, list))
+    assert [c.title[:4] for c in children] == [e.code[-4:] for e in result.entries]
+    pages = [binder.get_destination_page_number(item) for item in outline if not isinstance(item, list)]
+    starts, at = [], 2
+    for e in result.entries:
+        starts.append(at)
+        at += e.pages
+    cover_pages = len(PdfReader(str(folder / "封面.pdf")).pages)
+    assert pages[:2] == [0, cover_pages] and pages[-1] == len(binder.pages) - 1
+    assert [binder.get_destination_page_number(c) for c in children] == [pages[2] + s - 2 for s in starts]
+    assert binder.page_mode == "/UseOutlines"
+
+
+def _fonts(page):
+    """Every font dictionary a page uses (its own resources and its form XObjects')."""
+    out = []
+
+    def walk(resources):
+        resources = resources.get_object() if resources is not None else {}
+        for font in (resources.get("/Font") or {}).values():
+            out.append(font.get_object())
+        for xobj in (resources.get("/XObject") or {}).values():
+            xobj = xobj.get_object()
+            if xobj.get("/Subtype") == "/Form":
+                walk(xobj.get("/Resources"))
+
+    walk(page.get("/Resources"))
+    return out
+
+
+def _embedded(font) -> bool:
+    """A font dictionary whose font program travels inside the PDF."""
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    return font.get("/Subtype") == "/Type3" or (
+        descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    )
+
+
+def test_stamp_and_page_numbers_use_an_embedded_font(built):
+    ws, result = built
+    folder = safe_child(ws.archive, *FOLDER)
+    first = PdfReader(str(folder / f"{result.entries[0].code}.pdf")).pages[0]
+    marks = [f for f in _fonts(first) if "DejaVuSans" in f["/BaseFont"]]
+    assert marks and "/FontFile2" in marks[0]["/FontDescriptor"].get_object()
+    binder = PdfReader(str(folder / "装订本.pdf"))
+    for page in binder.pages:
+        fonts = _fonts(page)
+        assert fonts and all(_embedded(f) for f in fonts), [f.get("/BaseFont") for f in fonts if not _embedded(f)]
 
 
 def test_manifest_verify_and_tampering(built, tmp_path):

@@ -245,13 +245,14 @@ def report(wsdir, year, half, as_json):
 @workspace_option
 @click.option("--year", type=int, required=True, metavar="年度", help="归档年度（按交办时间），如 2026。")
 @click.option("--register", default="督查督办", show_default=True, metavar="台账", help="要归档的台账。")
-@click.option("--rebuild", is_flag=True, help="重新编排件号并重新生成全部归档文件。")
+@click.option("--rebuild", is_flag=True, help="重新生成全部归档文件（已编的件号和档号不变）。")
+@click.option("--repair", is_flag=True, help="归档文件夹校验不通过时，按台账重新生成（件号、档号不变，原文件夹改名保留）。")
 @json_option
 @handle_errors
-def archive(wsdir, year, register, rebuild, as_json):
+def archive(wsdir, year, register, rebuild, repair, as_json):
     """年终立卷归档（DA/T 22-2015）：每个已办结事项一件，含归档章、档号、目录、备考表、装订本和校验清单。"""
     ws = Workspace(wsdir)
-    result = run_archive(ws, year, register, rebuild=rebuild)
+    result = run_archive(ws, year, register, rebuild=rebuild, repair=repair)
     if as_json:
         _print_json(
             {
@@ -261,6 +262,7 @@ def archive(wsdir, year, register, rebuild, as_json):
                 "pieces": [vars(e) for e in result.entries],
                 "not_closed": result.not_closed,
                 "flagged": result.flagged,
+                "set_aside": str(result.set_aside) if result.set_aside else None,
             }
         )
         return
@@ -272,6 +274,8 @@ def archive(wsdir, year, register, rebuild, as_json):
         for e in result.entries:
             click.echo(f"  {e.code}  {e.pages:>3}页  {e.title[:30]}{'  【' + e.note + '】' if e.note else ''}")
         click.echo(f"装订本：{result.binder.relative_to(ws.root)}；压缩包：{result.zip.relative_to(ws.root)}")
+    if result.set_aside:
+        click.secho(f"校验不通过的原归档文件夹已改名保留：{result.set_aside.relative_to(ws.root)}（核对后可删除）", fg="yellow")
     for number, note in result.flagged:
         click.secho(f"注意：{number} {note}", fg="yellow")
     if result.not_closed:
@@ -286,13 +290,17 @@ def archive(wsdir, year, register, rebuild, as_json):
 def verify(path):
     """按 manifest.json 校验归档文件夹或压缩包：缺少、多出、被改动的文件逐一列出。"""
     report = run_verify(Path(path))
-    for title, names in (("缺少", report.missing), ("多出", report.extra), ("被改动", report.altered), ("路径不安全", report.unsafe)):
-        for name in names:
-            click.secho(f"{title}：{name}", fg="red")
+    for line in report.lines():
+        click.secho(line, fg="red")
     if report.ok:
         click.echo(f"校验通过：{report.checked} 个文件与清单一致。")
         return
-    click.secho(f"校验未通过：缺少 {len(report.missing)}，多出 {len(report.extra)}，被改动 {len(report.altered)}。", fg="red", err=True)
+    click.secho(f"校验未通过：{report.summary()}。", fg="red", err=True)
+    click.echo(
+        "如需按台账重新生成这份归档（已编的件号和档号不变，原文件夹改名保留），请运行 "
+        "`dangwu archive --year 年度 --repair`。",
+        err=True,
+    )
     sys.exit(8)
 
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import re
 import shutil
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,17 +26,20 @@ from ..errors import UsageError
 from ..generate import open_valid_ledger
 from ..ledger import schema as S
 from ..ledger.workbook import ChangeContext, Row
+from ..lock import locked
 from ..pdf.soffice import Soffice
 from ..registers import supervision as sup
 from ..registers.supervision_out import doc_number
 from ..registers.units import Units
 from ..workspace import Workspace
 from . import documents as docs
-from .manifest import MANIFEST, verify, write_manifest, write_zip_of
-from .papers import NOTICE, REMINDER, REVIEW, Paper, find_replies, issued, order_replies
-from .pdfmarks import add_mark, concat_pdfs, page_number_ops, stamp_ops
+from .manifest import MANIFEST, VerifyError, VerifyReport, file_entries, verify, write_manifest, write_zip_of
+from .papers import NOTICE, REMINDER, REPLY, REVIEW, Paper, find_replies, issued, order_replies
+from .pdfmarks import add_mark, add_outline, concat_pdfs, page_number_ops, stamp_ops
 
 REGISTERS = ("督查督办",)
+RETENTION_WORDS = {"Y": "永久", "D30": "定期30年", "D10": "定期10年"}
+LAYOUT = "2"  # bump when the files a binder is made of change, so a plain run regenerates them
 
 
 @dataclass
@@ -61,6 +67,7 @@ class ArchiveResult:
     not_closed: list[tuple[str, str]] = field(default_factory=list)
     flagged: list[tuple[str, str]] = field(default_factory=list)
     unchanged: bool = False
+    set_aside: Path | None = None  # an altered folder a repair kept aside
 
 
 def safe_child(root: Path, *parts: str) -> Path:
@@ -74,8 +81,16 @@ def safe_child(root: Path, *parts: str) -> Path:
     return target
 
 
-def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild: bool = False) -> ArchiveResult:
-    """File the year's closed items of ``register`` under archive/<year>/<register>/<保管期限>/."""
+@locked("archive")
+def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild: bool = False, repair: bool = False) -> ArchiveResult:
+    """File the year's closed items of ``register`` under archive/<year>/<register>/<保管期限>/.
+
+    The folder is built whole in a staging folder beside it and swapped in by renames, so a kill
+    leaves either the old sealed folder or the new one. A sealed folder that no longer matches its
+    manifest is never re-sealed: the run stops and says what differs, unless ``repair`` is given,
+    which keeps the altered folder aside and rebuilds. 件号 and 档号 once issued (in the ledger or
+    the last manifest) never change; ``rebuild`` and ``repair`` regenerate the files only.
+    """
     if register not in REGISTERS:
         raise UsageError(f"暂不支持对“{register}”归档。", hint=f"可用：{'、'.join(REGISTERS)}。")
     s = ws.settings
@@ -88,30 +103,45 @@ def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild
     result.not_closed = [(r.number, sup.status_of(r)) for r in rows if sup.status_of(r) != sup.CLOSED]
     if not closed:
         return result
+    base = safe_child(ws.archive, str(year), register)
     folder = safe_child(ws.archive, str(year), register, retention)
+    zip_path = base / f"{register}_{retention}.zip"
+    _sweep_leftovers(base, retention, zip_path)
+    sealed = _sealed_state(folder)
+    if sealed is not None and not sealed.ok and not repair:
+        raise ArchiveTampered(folder, sealed, year, register)
+    previous = _old_manifest(folder)  # its codes count as issued even when the folder was altered
+    old = previous if sealed is not None and sealed.ok else {}
     prefix = f"{s.fonds_code}-{s.archive_category}·{year}-{retention}-{org}-"
-    pieces = _number(closed, prefix, rebuild)
+    codes = previous.get("codes") if isinstance(previous.get("codes"), dict) else {}
+    pieces = _number(rows, closed, prefix, codes)
     replies = find_replies(ws, ledger, {r.number for r in closed})
     for piece in pieces:
-        piece.papers = order_replies(replies.get(piece.row.number, []))
-        if not piece.papers:
+        co_units = [units.canonical(u) for u in piece.row.list("协办单位")]
+        piece.papers = order_replies(replies.get(piece.row.number, []), co_units)
+        if not any(p.kind == REPLY for p in piece.papers):
             piece.notes.append("缺承办单位反馈原件")
             result.flagged.append((piece.row.number, "processed/ 中找不到承办单位交回的反馈表，已按缺件归档，备注已注明"))
         piece.papers += issued(ws, NOTICE, piece.row.number)[-1:] + issued(ws, REMINDER, piece.row.number)[-1:]
     signature = _signature(pieces, ws)
-    old = _old_manifest(folder)
-    if not rebuild and old.get("signature") == signature and verify(folder).ok:
+    result.zip, result.folder = zip_path, folder
+    context = ChangeContext(operation="立卷归档")
+    if not (rebuild or repair) and sealed is not None and sealed.ok and old.get("signature") == signature:
         pages = old.get("pages", {})
         for piece in pieces:
             piece.pages = int(pages.get(piece.code, 0))
-        result.folder, result.unchanged = folder, True
-        result.zip = folder.parent / f"{register}_{retention}.zip"
+        result.unchanged = True
         result.binder = folder / "装订本.pdf"
         result.entries = [_entry(p, units, s) for p in pieces]
+        _write_codes(ledger, pieces, context, s)  # a ledger restored from a backup gets its 档号 back
+        zip_report = _zip_state(zip_path, folder)
+        if zip_report is not None:
+            write_zip_of(folder, zip_path, f"{year}/{register}/{retention}")
+            detail = "；".join(zip_report) if zip_report else "压缩包不存在"
+            result.flagged.append((zip_path.name, f"压缩包与已校验的归档文件夹不一致（{detail}），已按文件夹重新生成"))
         return result
-    if rebuild and folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    staging = base / f".{retention}.staging"
+    staging.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="dangwu-archive-") as tmp:
         work = Path(tmp)
         for piece in pieces:
@@ -119,23 +149,13 @@ def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild
             docs.review_record(review, _review_values(piece.row, units), s.office)
             piece.papers.append(Paper(REVIEW, review))
         pdf_of = _to_pdf([p for piece in pieces for p in piece.papers], work, s)
-        written = []
         for piece in pieces:
-            path = folder / f"{piece.code}.pdf"
-            piece.pages = _assemble(piece, pdf_of, path, s.fonds_code, year, org, retention)
-            written.append(path)
+            piece.pages = _assemble(piece, pdf_of, staging / f"{piece.code}.pdf", s.fonds_code, year, org, retention)
         entries = [_entry(p, units, s) for p in pieces]
-        title = f"{s.fonds_name or s.org_name} {year}年度 {register} 归档文件目录（保管期限 {retention}）"
-        front = _front_matter(work, folder, entries, title, s, year, register, retention, pieces)
-        written += front
-        result.binder = _binder(folder, front, [folder / f"{p.code}.pdf" for p in pieces], work)
-        written.append(result.binder)
-    _clean_stale(folder, old, {p.name for p in written} | {"归档文件目录.xlsx"})
-    context = ChangeContext(operation="立卷归档")
-    for piece in pieces:
-        piece.row.set("档号", piece.code, context=context)
-    if ledger.pending:
-        ledger.save(keep_backups=s.backups)
+        words = RETENTION_WORDS.get(retention, retention)
+        title = f"{s.fonds_name or s.org_name}{year}年度{register}归档文件目录（保管期限：{words}）"
+        front = _front_matter(work, staging, entries, title, s, year, register, retention, pieces)
+        _binder(staging, front, [staging / f"{p.code}.pdf" for p in pieces], work, entries)
     info = {
         "year": year,
         "register": register,
@@ -144,27 +164,142 @@ def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild
         "signature": signature,
         "pieces": len(pieces),
         "pages": {p.code: p.pages for p in pieces},
+        "codes": {p.row.number: p.code for p in pieces},
     }
-    write_manifest(folder, info)
-    result.zip = folder.parent / f"{register}_{retention}.zip"
-    write_zip_of(folder, result.zip, f"{year}/{register}/{retention}")
-    result.folder, result.entries = folder, entries
+    write_manifest(staging, info)
+    new_zip = base / f".{zip_path.name}.new"
+    write_zip_of(staging, new_zip, f"{year}/{register}/{retention}")
+    _write_codes(ledger, pieces, context, s)  # before the swap: a kill after it leaves the codes issued
+    result.set_aside = _swap_in(staging, folder, keep_old=sealed is not None and not sealed.ok)
+    new_zip.replace(zip_path)
+    result.binder, result.entries = folder / "装订本.pdf", entries
     return result
 
 
-def _number(closed: list[Row], prefix: str, rebuild: bool) -> list[Piece]:
-    """件号 from 0001 by 交办时间 then 立项编号; numbers already given (档号 in the ledger) are kept."""
-    taken: dict[str, int] = {}
-    if not rebuild:
-        for r in closed:
-            code = r.text("档号")
-            if code.startswith(prefix) and code[len(prefix) :].isdigit():
-                taken[r.number] = int(code[len(prefix) :])
-    next_no = max(taken.values(), default=0)
+class ArchiveTampered(VerifyError):
+    """A sealed archive folder no longer matches its manifest; archive refuses to re-seal it."""
+
+    def __init__(self, folder: Path, report: VerifyReport | None, year: int, register: str):
+        lines = report.lines() if report is not None else []
+        what = "；".join(lines[:20]) + (f"……共 {len(lines)} 处" if len(lines) > 20 else "")
+        if not lines:
+            what = f"文件夹中没有 {MANIFEST}，不是完整封存的归档"
+        super().__init__(
+            f"归档文件夹 {folder} 与其封存清单 {MANIFEST} 不一致：{what}。本次未做任何修改，也不会把这些文件封存进归档。",
+            hint=(
+                "请先查明谁改动了归档文件。确认要按台账重新生成时，运行 "
+                f"`dangwu archive --year {year} --register {register} --repair`："
+                "已编的件号和档号保持不变，现在的文件夹会改名保留在旁边（名称中带“修复前”）。"
+            ),
+        )
+        self.report = report
+
+
+def _sealed_state(folder: Path) -> VerifyReport | None:
+    """None when there is no folder yet; else how it compares with its manifest (no manifest: not ok)."""
+    if not folder.exists():
+        return None
+    if not (folder / MANIFEST).exists():
+        return VerifyReport(extra=sorted(e["path"] for e in file_entries(folder)) or ["（空文件夹）"])
+    try:
+        return verify(folder)
+    except VerifyError:
+        return VerifyReport(altered=[MANIFEST])
+
+
+def _zip_state(zip_path: Path, folder: Path) -> list[str] | None:
+    """None when the zip holds exactly the folder's sealed files; else what differs ([] if missing)."""
+    if not zip_path.exists():
+        return []
+    try:
+        report = verify(zip_path)
+        with zipfile.ZipFile(zip_path) as zf:
+            inside = next(n for n in zf.namelist() if n.rsplit("/", 1)[-1] == MANIFEST)
+            same = zf.read(inside) == (folder / MANIFEST).read_bytes()
+    except (VerifyError, zipfile.BadZipFile, OSError, StopIteration):
+        return ["压缩包无法读取"]
+    if report.ok and same:
+        return None
+    return report.lines() or ["清单与文件夹中的不同"]
+
+
+def _sweep_leftovers(base: Path, retention: str, zip_path: Path) -> None:
+    """Remove what a killed run left beside the folder: its staging folder, old folder, new zip."""
+    for name in (f".{retention}.staging", f".{retention}.old"):
+        if (base / name).exists():
+            shutil.rmtree(base / name)
+    (base / f".{zip_path.name}.new").unlink(missing_ok=True)
+    (base / f".{zip_path.name}.tmp").unlink(missing_ok=True)
+
+
+def _swap_in(staging: Path, folder: Path, *, keep_old: bool) -> Path | None:
+    """Put ``staging`` in place of ``folder`` by renames; an altered old folder is kept aside."""
+    aside = None
+    if folder.exists():
+        if keep_old:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            aside = folder.with_name(f"{folder.name}.修复前-{stamp}")
+        else:
+            aside = folder.with_name(f".{folder.name}.old")
+        folder.rename(aside)
+    staging.rename(folder)
+    _fsync_dir(folder.parent)
+    if aside is not None and not keep_old:
+        shutil.rmtree(aside)
+        return None
+    return aside
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make renames in ``path`` durable."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_codes(ledger, pieces: list[Piece], context: ChangeContext, s) -> None:
+    """Write each 件's 档号 to the ledger (journalled) and save when anything changed."""
+    for piece in pieces:
+        if piece.row.text("档号") != piece.code:
+            piece.row.set("档号", piece.code, context=context)
+    if ledger.pending:
+        ledger.save(keep_backups=s.backups)
+
+
+def _number(rows: list[Row], closed: list[Row], prefix: str, manifest_codes: dict[str, str]) -> list[Piece]:
+    """件号 for the closed items: a number once issued is kept, new ones follow the highest issued.
+
+    Issued numbers come from the ledger's 档号 (what the archivist has) and, for rows whose 档号 was
+    cleared, from the last sealed manifest. New items are numbered by 交办时间 then 立项编号.
+    """
+    issued_no: dict[str, int] = {}
+    for number, code in manifest_codes.items():
+        if isinstance(code, str) and code.startswith(prefix) and code[len(prefix) :].isdigit():
+            issued_no[number] = int(code[len(prefix) :])
+    for r in rows:
+        code = r.text("档号")
+        if code.startswith(prefix) and code[len(prefix) :].isdigit():
+            issued_no[r.number] = int(code[len(prefix) :])
+    by_no: dict[int, str] = {}
+    for number, no in sorted(issued_no.items()):
+        if no in by_no:
+            raise UsageError(
+                f"台账 {S.SUPERVISION.name} 中 {by_no[no]} 和 {number} 的档号相同（{prefix}{no:04d}），无法归档。",
+                hint="请在“档号”列改正其中一项（档号一经编定不应改动，请与档案员核对）后再运行。",
+            )
+        by_no[no] = number
+    next_no = max(issued_no.values(), default=0)
     pieces = []
     for r in closed:
-        if r.number in taken:
-            seq = taken[r.number]
+        if r.number in issued_no:
+            seq = issued_no[r.number]
         else:
             next_no += 1
             seq = next_no
@@ -178,12 +313,14 @@ def _signature(pieces: list[Piece], ws: Workspace) -> str:
     for p in pieces:
         values = [p.code] + [
             p.row.text(f)
-            for f in ("立项编号", "督办事项", "主办单位", "协办单位", "办理时限", "完成日期", "办结日期", "审核意见", "办理情况")
+            for f in ("立项编号", "督办事项", "主办单位", "协办单位", "办理时限", "完成日期", "办结日期", "审核意见", "办理情况", "审核人")
         ]
         h.update(json.dumps(values, ensure_ascii=False).encode())
         for paper in p.papers:
             h.update(f"{paper.kind}:{paper.sha256}".encode())
-    h.update(json.dumps([ws.settings.fonds_code, ws.settings.fonds_name, ws.settings.office], ensure_ascii=False).encode())
+    st = ws.settings
+    settings = [LAYOUT, st.fonds_code, st.fonds_name, st.office, st.archive_filer, st.archive_checker]
+    h.update(json.dumps(settings, ensure_ascii=False).encode())
     return h.hexdigest()
 
 
@@ -207,6 +344,7 @@ def _review_values(row: Row, units: Units) -> dict[str, str]:
         "办理情况": row.text("办理情况"),
         "审核意见": row.text("审核意见"),
         "办结日期": cn_date(row.date("办结日期")),
+        "审核人": row.text("审核人"),  # printed by review_record in its signature line, with 办结日期
     }
 
 
@@ -256,20 +394,43 @@ def _write_pdf(writer: PdfWriter, target: Path) -> None:
     tmp.replace(target)
 
 
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def clean_title(text: str) -> str:
+    """A title on one line without the spaces typing leaves around Chinese text (kept between Latin words)."""
+    return _CJK_SPACE.sub("", " ".join(text.split()))
+
+
 def _entry(piece: Piece, units: Units, s) -> docs.Entry:
-    """The catalogue row of a 件."""
+    """The catalogue row of a 件, catalogued by the reply (DA/T 22: reply and notice are one 件).
+
+    责任者 the replying (主办) unit, 文号 the notice's (the feedback form reuses it), 日期 the unit's
+    完成日期, else the day its reply was received, else (no reply on file) the 办结日期.
+    """
     row = piece.row
-    task = row.text("督办事项").splitlines()[0] if row.text("督办事项") else row.number
+    lines = [ln for ln in row.text("督办事项").splitlines() if ln.strip()]
+    task = clean_title(lines[0]) if lines else row.number
+    reply = next((p for p in piece.papers if p.kind == REPLY), None)
+    received = _day(reply.when) if reply else None
     return docs.Entry(
         seq=piece.seq,
         code=piece.code,
         doc_no=doc_number(row, s.notice_code),
         responsible=units.canonical(row.text("主办单位")),
         title=f"{task}督办及办理情况",
-        date=row.date("办结日期") or row.date("完成日期"),
+        date=row.date("完成日期") or received or row.date("办结日期"),
         pages=piece.pages,
         note="；".join(piece.notes),
     )
+
+
+def _day(when: str) -> dt.date | None:
+    """The date of a journal time such as 2026-03-05 14:30:00."""
+    try:
+        return dt.date.fromisoformat(when[:10])
+    except ValueError:
+        return None
 
 
 def _front_matter(work: Path, folder: Path, entries, title: str, s, year: int, register: str, retention: str, pieces) -> list[Path]:
@@ -281,7 +442,7 @@ def _front_matter(work: Path, folder: Path, entries, title: str, s, year: int, r
             "全宗号": s.fonds_code,
             "全宗名称": s.fonds_name or s.org_name,
             "年度": str(year),
-            "保管期限": retention,
+            "保管期限": RETENTION_WORDS.get(retention, retention),
             "机构（问题）": s.org_names.get(register, register),
         },
     )
@@ -291,8 +452,10 @@ def _front_matter(work: Path, folder: Path, entries, title: str, s, year: int, r
     note = f"本盒共{len(entries)}件，{pages}页，件号{entries[0].seq:04d}至{entries[-1].seq:04d}。"
     if missing:
         note += f"其中{len(missing)}件缺承办单位反馈原件：{'、'.join(missing)}。"
+    filer = s.archive_filer or os.environ.get("DANGWU_USER", "")
     docs.reference_sheet(
-        work / "reference.docx", {"盒内文件情况说明": note, "整理人": "", "整理日期": cn_date(today()), "检查人": "", "检查日期": ""}
+        work / "reference.docx",
+        {"盒内文件情况说明": note, "整理人": filer, "整理日期": cn_date(today()), "检查人": s.archive_checker, "检查日期": ""},
     )
     converted = Soffice(s.soffice_path, s.pdf_timeout).convert([work / f"{k}.docx" for k in names], work / "front")
     out = []
@@ -307,32 +470,36 @@ def _front_matter(work: Path, folder: Path, entries, title: str, s, year: int, r
     return out
 
 
-def _binder(folder: Path, front: list[Path], pieces: list[Path], work: Path) -> Path:
-    """Cover + catalogue + every 件 + 备考表 in one PDF with page numbers.
+def _binder(folder: Path, front: list[Path], pieces: list[Path], work: Path, entries=()) -> Path:
+    """Cover + catalogue + every 件 + 备考表 in one PDF, with page numbers and bookmarks.
 
-    Each part gets its page numbers on its own (pypdf, one small file at a time); PDFium then copies
-    the numbered parts into one document. Holding the whole binder in pypdf would take ~1.5 MB of
-    Python objects per 件 (450 MB for 300) and several times as long.
+    The cover carries no number; the catalogue's first page is 1. Each part gets its page numbers
+    on its own (pypdf, one small file at a time); PDFium then copies the numbered parts into one
+    document. Holding the whole binder in pypdf would take ~1.5 MB of Python objects per 件 (450 MB
+    for 300) and several times as long. Bookmarks (one per part, one per 件 under 归档文件) and the
+    title are then added by a small incremental update.
     """
     cover, catalogue, reference = front
-    numbered, first = [], 1
+    numbered, starts, number, index = [], [], 1, 0
     for i, src in enumerate([cover, catalogue, *pieces, reference]):
         writer = PdfWriter()
         writer.append(PdfReader(str(src)))
-        for n, page in enumerate(writer.pages, start=first):
-            add_mark(writer, page, page_number_ops(page, n))
-        first += len(writer.pages)
+        if i > 0:
+            for page in writer.pages:
+                add_mark(writer, page, page_number_ops(page, number))
+                number += 1
+        starts.append(index)
+        index += len(writer.pages)
         numbered.append(work / "binder" / f"{i:05d}.pdf")
         numbered[-1].parent.mkdir(exist_ok=True)
         _write_pdf(writer, numbered[-1])
     target = folder / "装订本.pdf"
     concat_pdfs(numbered, target, title="装订本")
+    titles = {e.code: f"{e.code[-4:]}　{e.title}" for e in entries}
+    children = [(titles.get(p.stem, p.stem), start) for p, start in zip(pieces, starts[2:-1])]
+    outline = [("封面", starts[0], []), ("归档文件目录", starts[1], [])]
+    if children:
+        outline.append(("归档文件", children[0][1], children))
+    outline.append(("备考表", starts[-1], []))
+    add_outline(target, outline, title="装订本")
     return target
-
-
-def _clean_stale(folder: Path, old: dict, keep: set[str]) -> None:
-    """Remove files an earlier run listed in its manifest that this run did not write."""
-    for entry in old.get("files", []):
-        name = entry.get("path", "")
-        if name and name not in keep and "/" not in name and not name.startswith("."):
-            (folder / name).unlink(missing_ok=True)

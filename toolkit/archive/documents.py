@@ -20,6 +20,11 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from ..dates import cn_date, compact_date
 
 CATALOGUE_HEADERS = ("序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注")
+# A4 landscape less 25 + 20 mm margins = 252 mm; 文号 such as 党办督〔2026〕123号 fits one line at 10 pt
+CATALOGUE_WIDTHS_MM = (13, 50, 40, 26, 62, 19, 12, 12, 18)
+CATALOGUE_NO_WRAP = ("序号", "档号", "文号", "日期", "密级", "页数")
+# Excel column widths (characters); a CJK character counts two
+CATALOGUE_WIDTHS_XLSX = (6, 30, 22, 16, 44, 11, 6, 6, 16)
 
 
 @dataclass
@@ -138,9 +143,13 @@ def catalogue_docx(path: Path, title: str, entries: list[Entry]) -> None:
     _a4(d.sections[0], landscape=True)
     _para(d, title, 18, centre=True, east="黑体", space_after=12)
     rows = [list(CATALOGUE_HEADERS)] + [catalogue_row(e) for e in entries]
-    table = _table(d, rows, (10, 62, 34, 26, 64, 20, 10, 10, 16), size=10)
+    table = _table(d, rows, CATALOGUE_WIDTHS_MM, size=10)
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))
+    for tr in table._tbl.tr_lst:  # codes, numbers and dates stay on one line
+        for c, tc in enumerate(tr.tc_lst):
+            if CATALOGUE_HEADERS[c] in CATALOGUE_NO_WRAP:
+                tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
     d.save(str(path))
 
 
@@ -162,14 +171,19 @@ def catalogue_xlsx(path: Path, title: str, entries: list[Entry]) -> None:
         sheet.append(row)
     thin = Side(style="thin")
     for r in sheet.iter_rows(min_row=2, max_row=sheet.max_row):
-        for cell in r:
+        for c, cell in enumerate(r):
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            one_line = CATALOGUE_HEADERS[c] in CATALOGUE_NO_WRAP
+            cell.alignment = Alignment(wrap_text=not one_line, vertical="center", horizontal="center" if one_line else None)
     for cell in sheet[2]:
         cell.font = Font(name="黑体", bold=True)
     sheet["A1"].font = Font(name="黑体", size=16, bold=True)
-    for letter, width in zip("ABCDEFGHI", (6, 28, 18, 16, 44, 11, 6, 6, 16)):
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(CATALOGUE_HEADERS))
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    for letter, width in zip("ABCDEFGHI", CATALOGUE_WIDTHS_XLSX):
         sheet.column_dimensions[letter].width = width
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.print_title_rows = "2:2"
@@ -184,7 +198,7 @@ def reference_sheet(path: Path, fields: dict[str, str]) -> None:
     _a4(d.sections[0])
     _para(d, "备考表", 22, centre=True, east="方正小标宋简体", space_after=18)
     rows = [[k, v] for k, v in fields.items()]
-    _table(d, rows, (36, 120), size=14, header=False)
+    _table(d, rows, (46, 110), size=14, header=False)
     d.save(str(path))
 
 

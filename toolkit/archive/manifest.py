@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..errors import ToolkitError
-from ..forms.ziputil import Member, write_zip
 
 MANIFEST = "manifest.json"
+# Zip members: made by Unix (3) so Info-ZIP unzip takes the names as they are, the UTF-8 flag for
+# 7-Zip and bsdtar, and the Info-ZIP Unicode Path extra field (0x7075) for Windows Explorer and
+# readers that ignore the flag. Fixed 2026-01-01 00:00 timestamps keep the bytes reproducible.
+_MADE_BY = 3 << 8 | 30
+_UTF8_FLAG = 0x800
+_DOS_DATE, _DOS_TIME = (2026 - 1980) << 9 | 1 << 5 | 1, 0
+_UNIX_FILE = 0o100644 << 16
 
 
 class VerifyError(ToolkitError):
@@ -41,16 +50,36 @@ def write_manifest(folder: Path, info: dict) -> Path:
 
 
 def write_zip_of(folder: Path, target: Path, prefix: str) -> None:
-    """Zip ``folder`` (manifest included) with fixed timestamps and sorted names: same files, same bytes."""
-    members = []
-    for p in sorted(folder.rglob("*")):
-        if p.is_file() and not p.name.startswith("."):
-            name = f"{prefix}/{p.relative_to(folder).as_posix()}"
-            raw = p.read_bytes()
-            members.append(Member.stored(name, raw) if p.suffix.lower() in (".pdf", ".xlsx", ".zip") else Member.deflate(name, raw))
+    """Zip ``folder`` (manifest included) with fixed timestamps and sorted names: same files, same bytes.
+
+    Written to a temp file beside ``target`` and renamed into place.
+    """
     tmp = target.with_name(f".{target.name}.tmp")
     with open(tmp, "wb") as fh:
-        write_zip(fh, members)
+        central, offset = [], 0
+        for p in sorted(folder.rglob("*")):
+            if not p.is_file() or p.name.startswith("."):
+                continue
+            name = f"{prefix}/{p.relative_to(folder).as_posix()}".encode()
+            raw = p.read_bytes()
+            crc, method, data = zlib.crc32(raw), 0, raw
+            if p.suffix.lower() not in (".pdf", ".xlsx", ".zip"):
+                c = zlib.compressobj(6, zlib.DEFLATED, -15)
+                method, data = 8, c.compress(raw) + c.flush()
+            upath = struct.pack("<B", 1) + struct.pack("<I", zlib.crc32(name)) + name
+            extra = struct.pack("<HH", 0x7075, len(upath)) + upath
+            head = (_UTF8_FLAG, method, _DOS_TIME, _DOS_DATE, crc, len(data), len(raw), len(name), len(extra))
+            local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, *head)
+            fh.write(local + name + extra)
+            fh.write(data)
+            central.append(struct.pack("<IHH", 0x02014B50, _MADE_BY, 20) + struct.pack("<HHHHIIIHH", *head))
+            central[-1] += struct.pack("<HHHII", 0, 0, 0, _UNIX_FILE, offset) + name + extra
+            offset += len(local) + len(name) + len(extra) + len(data)
+        cd = b"".join(central)
+        fh.write(cd)
+        fh.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0))
+        fh.flush()
+        os.fsync(fh.fileno())
     tmp.replace(target)
 
 
@@ -68,6 +97,15 @@ class VerifyReport:
     def ok(self) -> bool:
         """True when nothing differs."""
         return not (self.missing or self.extra or self.altered or self.unsafe)
+
+    def lines(self) -> list[str]:
+        """Every difference as a Chinese line (多出 / 缺少 / 被改动 / 路径不安全: name)."""
+        groups = (("多出", self.extra), ("缺少", self.missing), ("被改动", self.altered), ("路径不安全", self.unsafe))
+        return [f"{title}：{name}" for title, names in groups for name in names]
+
+    def summary(self) -> str:
+        """One line counting the differences."""
+        return f"缺少 {len(self.missing)}，多出 {len(self.extra)}，被改动 {len(self.altered)}"
 
 
 def verify(path: Path) -> VerifyReport:

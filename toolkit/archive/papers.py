@@ -8,7 +8,7 @@ or re-saved files are found and no file name from the ledger is ever used as a p
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FormRejected
@@ -17,6 +17,7 @@ from ..ledger.workbook import Ledger
 from ..workspace import Workspace
 
 REPLY, PROGRESS, NOTICE, REMINDER, REVIEW = "承办单位反馈", "办理进展报告", "督查督办通知单", "催办通知单", "办结审核单"
+CO_REPLY = "协办单位反馈"
 
 
 @dataclass
@@ -27,13 +28,19 @@ class Paper:
     source: Path
     when: str = ""  # time it was applied / issued, for ordering and the catalogue
     sha256: str = ""
+    unit: str = ""  # the replying unit (replies only)
 
 
-@dataclass
-class Replies:
-    """The replies found for one item: (time, status, path, sha) tuples."""
+@dataclass(order=True)
+class Reply:
+    """One applied return: when it was applied, the status it reported, the file, who sent it."""
 
-    items: list[tuple[str, str, Path, str]] = field(default_factory=list)
+    when: str
+    status: str
+    path: Path
+    sha256: str
+    role: str = "主办"
+    unit: str = ""
 
 
 def journal_receipts(ledger: Ledger) -> dict[str, tuple[str, str]]:
@@ -46,8 +53,8 @@ def journal_receipts(ledger: Ledger) -> dict[str, tuple[str, str]]:
     return out
 
 
-def find_replies(ws: Workspace, ledger: Ledger, numbers: set[str]) -> dict[str, list[tuple[str, str, Path, str]]]:
-    """Applied returns of the 主办 unit per item number, oldest first."""
+def find_replies(ws: Workspace, ledger: Ledger, numbers: set[str]) -> dict[str, list[Reply]]:
+    """Applied returns (主办 and 协办 units) per item number, oldest first."""
     receipts = journal_receipts(ledger)
     found: dict[str, list] = {}
     for path in sorted(ws.processed.iterdir()) if ws.processed.exists() else []:
@@ -63,22 +70,33 @@ def find_replies(ws: Workspace, ledger: Ledger, numbers: set[str]) -> dict[str, 
             ident = form.identity()
         except FormRejected:
             continue
-        if ident.number in numbers and ident.role == "主办":
+        if ident.number in numbers and ident.role in ("主办", "协办"):
             when, status = receipts[sha]
-            found.setdefault(ident.number, []).append((when, status, path, sha))
+            found.setdefault(ident.number, []).append(Reply(when, status, path, sha, ident.role, ident.unit))
     for lst in found.values():
         lst.sort()
     return found
 
 
-def order_replies(replies: list[tuple[str, str, Path, str]]) -> list[Paper]:
-    """The final reply (the last 已办结 one) first, then the progress reports in date order."""
-    if not replies:
-        return []
-    finals = [r for r in replies if r[1] == "已办结"] or replies
-    final = finals[-1]
-    out = [Paper(REPLY, final[2], final[0], final[3])]
-    out += [Paper(PROGRESS, r[2], r[0], r[3]) for r in replies if r is not final]
+def order_replies(replies: list[Reply], co_units: list[str] = ()) -> list[Paper]:
+    """Filing order of an item's replies (DA/T 22: the reply before the notice it answers).
+
+    The 主办 unit's final reply (its last 已办结 one) first, the 协办 units' replies after it (in the
+    order the ledger lists the units, each unit's newest first), then the 主办 unit's progress
+    reports in date order.
+    """
+    main = [r for r in replies if r.role == "主办"]
+    co = [r for r in replies if r.role == "协办"]
+    out = []
+    final = None
+    if main:
+        final = ([r for r in main if r.status == "已办结"] or main)[-1]
+        out.append(Paper(REPLY, final.path, final.when, final.sha256, final.unit))
+    rank = {u: i for i, u in enumerate(co_units)}
+    for unit in sorted({r.unit for r in co}, key=lambda u: (rank.get(u, len(rank)), u)):
+        for r in sorted((r for r in co if r.unit == unit), key=lambda r: r.when, reverse=True):
+            out.append(Paper(CO_REPLY, r.path, r.when, r.sha256, r.unit))
+    out += [Paper(PROGRESS, r.path, r.when, r.sha256, r.unit) for r in main if r is not final]
     return out
 
 

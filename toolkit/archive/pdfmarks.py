@@ -1,31 +1,48 @@
 """Marks drawn onto PDF pages without re-rendering them: the 归档章 and binder page numbers.
 
-The marks use only ASCII values (全宗号, 年度, 件号, 机构代码, 保管期限代码, 页数; page numbers), so
-the standard Helvetica font serves and nothing needs embedding. Each mark is an extra content
-stream appended to the page (the page's own content is wrapped in q … Q so its graphics state
-cannot leak into the mark).
+The marks use only ASCII values (全宗号, 年度, 件号, 机构代码, 保管期限代码, 页数; page numbers "— n —").
+They are drawn in DejaVu Sans, embedded as a small TrueType subset (the few dozen glyphs the marks
+can use, built here once per run), so every viewer and printer shows the same letters. Each mark is
+an extra content stream appended to the page (the page's own content is wrapped in q … Q so its
+graphics state cannot leak into the mark).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import struct
 from pathlib import Path
 
 from pypdf import PageObject, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+)
+
+from ..errors import ConversionError
 
 MM = 72 / 25.4
-FONT = "/FDwHelv"
-# Helvetica advance widths (1/1000 em) for the characters the marks use
-_WIDTHS = {**dict.fromkeys("0123456789", 556), "-": 333, " ": 278, "—": 1000, "·": 278}
-_WIDTHS.update({c: 667 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
-_WIDTHS.update({c: 556 for c in "abcdefghijklmnopqrstuvwxyz"})
+FONT = "/FDwSans"
+FONT_FILES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/local/share/fonts/DejaVuSans.ttf",
+)
+# what the marks may contain: WinAnsi codes (— is 0x97, · is 0xB7)
+CHARSET = " -_" + "0123456789" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz" + "—·"
+FIRST_CHAR, LAST_CHAR = 32, 0xB7
 STAMP_W, STAMP_H, STAMP_TOP = 45 * MM, 16 * MM, 8 * MM  # DA/T 22: 45 × 16 mm, top centre
 
 
 def _text_width(text: str, size: float) -> float:
-    """Width of ``text`` in Helvetica at ``size`` points."""
-    return sum(_WIDTHS.get(c, 600) for c in text) * size / 1000
+    """Width of ``text`` in the embedded font at ``size`` points."""
+    widths = embedded_font().widths
+    return sum(widths.get(c, 600) for c in text) * size / 1000
 
 
 def _escape(text: str) -> bytes:
@@ -75,7 +92,7 @@ def add_mark(writer: PdfWriter, page: PageObject, ops: bytes) -> None:
     fonts = resources.get("/Font")
     fonts = fonts.get_object() if fonts is not None else DictionaryObject()
     if FONT not in fonts:
-        fonts[NameObject(FONT)] = _helvetica(writer)
+        fonts[NameObject(FONT)] = _font_ref(writer)
     resources[NameObject("/Font")] = fonts
     page[NameObject("/Resources")] = resources
     parts = []
@@ -93,21 +110,243 @@ def _stream(writer: PdfWriter, data: bytes):
     return writer._add_object(s)
 
 
-def _helvetica(writer: PdfWriter):
-    """One shared Helvetica font object per writer."""
-    ref = getattr(writer, "_dangwu_helvetica", None)
-    if ref is None:
-        font = DictionaryObject(
+def _font_ref(writer: PdfWriter):
+    """One shared embedded font (dictionary, descriptor, font file) per writer."""
+    ref = getattr(writer, "_dangwu_font", None)
+    if ref is not None:
+        return ref
+    font = embedded_font()
+    data = DecodedStreamObject()
+    data.set_data(font.data)
+    data = data.flate_encode()
+    data[NameObject("/Length1")] = NumberObject(len(font.data))
+    name = NameObject(f"/{font.tag}+{font.name}")
+    scale = 1000 / font.units
+    descriptor = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/FontDescriptor"),
+            NameObject("/FontName"): name,
+            NameObject("/Flags"): NumberObject(32),  # non-symbolic: codes are WinAnsi
+            NameObject("/FontBBox"): ArrayObject(NumberObject(round(v * scale)) for v in font.bbox),
+            NameObject("/ItalicAngle"): NumberObject(0),
+            NameObject("/Ascent"): NumberObject(round(font.ascent * scale)),
+            NameObject("/Descent"): NumberObject(round(font.descent * scale)),
+            NameObject("/CapHeight"): NumberObject(round(font.cap_height * scale)),
+            NameObject("/StemV"): NumberObject(80),
+            NameObject("/FontFile2"): writer._add_object(data),
+        }
+    )
+    cp = {c.encode("cp1252")[0]: c for c in CHARSET}
+    widths = [FloatObject(font.widths.get(cp.get(code, ""), 0)) for code in range(FIRST_CHAR, LAST_CHAR + 1)]
+    ref = writer._add_object(
+        DictionaryObject(
             {
                 NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                NameObject("/Subtype"): NameObject("/TrueType"),
+                NameObject("/BaseFont"): name,
+                NameObject("/FirstChar"): NumberObject(FIRST_CHAR),
+                NameObject("/LastChar"): NumberObject(LAST_CHAR),
+                NameObject("/Widths"): ArrayObject(widths),
                 NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                NameObject("/FontDescriptor"): writer._add_object(descriptor),
             }
         )
-        ref = writer._add_object(font)
-        writer._dangwu_helvetica = ref
+    )
+    writer._dangwu_font = ref
     return ref
+
+
+class SubsetFont:
+    """A TrueType subset: the font file and the metrics a PDF font dictionary needs."""
+
+    def __init__(self, data: bytes, name: str, units: int, widths: dict[str, float], bbox, ascent, descent, cap_height):
+        self.data, self.name, self.units, self.widths = data, name, units, widths
+        self.bbox, self.ascent, self.descent, self.cap_height = bbox, ascent, descent, cap_height
+        self.tag = "DWMARK"
+
+
+@functools.cache
+def embedded_font() -> SubsetFont:
+    """DejaVu Sans cut down to CHARSET (built once per process; the same bytes every time)."""
+    for candidate in FONT_FILES:
+        path = Path(candidate)
+        if path.is_file():
+            return subset_truetype(path.read_bytes(), CHARSET, "DejaVuSans")
+    raise ConversionError(
+        f"找不到归档章和页码所用的 DejaVu Sans 字体（{FONT_FILES[0]}），未生成归档文件。",
+        hint="请安装字体：sudo apt-get install fonts-dejavu-core，然后重新运行。",
+    )
+
+
+def _tables(font: bytes) -> dict[bytes, bytes]:
+    """The tables of a TrueType font by tag."""
+    (count,) = struct.unpack(">H", font[4:6])
+    out = {}
+    for i in range(count):
+        tag, _, offset, length = struct.unpack(">4sIII", font[12 + 16 * i : 28 + 16 * i])
+        out[tag] = font[offset : offset + length]
+    return out
+
+
+def _cmap_lookup(cmap: bytes, chars: str) -> dict[str, int]:
+    """Glyph ids of ``chars`` from the font's Windows Unicode (3,1) format 4 subtable."""
+    (count,) = struct.unpack(">H", cmap[2:4])
+    for i in range(count):
+        platform, encoding, offset = struct.unpack(">HHI", cmap[4 + 8 * i : 12 + 8 * i])
+        if (platform, encoding) == (3, 1) and struct.unpack(">H", cmap[offset : offset + 2])[0] == 4:
+            break
+    else:
+        raise ValueError("no (3,1) format 4 cmap")
+    sub = cmap[offset:]
+    seg2 = struct.unpack(">H", sub[6:8])[0]
+    ends = struct.unpack(f">{seg2 // 2}H", sub[14 : 14 + seg2])
+    starts = struct.unpack(f">{seg2 // 2}H", sub[16 + seg2 : 16 + 2 * seg2])
+    deltas = struct.unpack(f">{seg2 // 2}h", sub[16 + 2 * seg2 : 16 + 3 * seg2])
+    ranges_at = 16 + 3 * seg2
+    ranges = struct.unpack(f">{seg2 // 2}H", sub[ranges_at : ranges_at + seg2])
+    out = {}
+    for ch in chars:
+        code = ord(ch)
+        for k, end in enumerate(ends):
+            if code <= end:
+                if code < starts[k]:
+                    break
+                if ranges[k] == 0:
+                    gid = (code + deltas[k]) & 0xFFFF
+                else:
+                    at = ranges_at + 2 * k + ranges[k] + 2 * (code - starts[k])
+                    gid = struct.unpack(">H", sub[at : at + 2])[0]
+                    gid = (gid + deltas[k]) & 0xFFFF if gid else 0
+                if gid:
+                    out[ch] = gid
+                break
+    return out
+
+
+def _checksum(data: bytes) -> int:
+    data += b"\0" * (-len(data) % 4)
+    return sum(struct.unpack(f">{len(data) // 4}I", data)) & 0xFFFFFFFF
+
+
+def subset_truetype(font: bytes, chars: str, name: str) -> SubsetFont:
+    """A TrueType font holding only the glyphs of ``chars`` (and .notdef), hinting removed.
+
+    Glyphs are renumbered 0…n (composite glyphs keep their components, renumbered), the tables a PDF
+    reader needs are rebuilt (head, hhea, maxp, loca, glyf, hmtx, cmap, post; OS/2 copied).
+    """
+    t = _tables(font)
+    head, hhea, maxp = bytearray(t[b"head"]), bytearray(t[b"hhea"]), bytearray(t[b"maxp"])
+    units = struct.unpack(">H", head[18:20])[0]
+    long_loca = struct.unpack(">h", head[50:52])[0] == 1
+    n_glyphs = struct.unpack(">H", maxp[4:6])[0]
+    n_metrics = struct.unpack(">H", hhea[34:36])[0]
+    fmt = ">%dI" if long_loca else ">%dH"
+    loca = struct.unpack(fmt % (n_glyphs + 1), t[b"loca"][: (n_glyphs + 1) * (4 if long_loca else 2)])
+    if not long_loca:
+        loca = [v * 2 for v in loca]
+    glyf = t[b"glyf"]
+
+    def glyph(gid: int) -> bytes:
+        return glyf[loca[gid] : loca[gid + 1]]
+
+    def components(data: bytes):
+        """(offset of glyph index, glyph index) of each component; end offset of the components."""
+        out, at = [], 10
+        while True:
+            flags, gid = struct.unpack(">HH", data[at : at + 4])
+            out.append((at + 2, gid))
+            at += 4 + (4 if flags & 1 else 2)
+            at += 2 if flags & 0x8 else 4 if flags & 0x40 else 8 if flags & 0x80 else 0
+            if not flags & 0x20:
+                return out, at, flags
+
+    cmap = _cmap_lookup(t[b"cmap"], chars)
+    keep, todo = {0}, list(cmap.values())
+    while todo:
+        gid = todo.pop()
+        if gid in keep or gid >= n_glyphs:
+            continue
+        keep.add(gid)
+        data = glyph(gid)
+        if len(data) >= 10 and struct.unpack(">h", data[:2])[0] < 0:
+            todo += [g for _, g in components(data)[0]]
+    order = sorted(g for g in keep if g < n_glyphs)
+    new_id = {old: new for new, old in enumerate(order)}
+    glyphs, offsets, hmtx = [], [0], b""
+    metrics = t[b"hmtx"]
+    for old in order:
+        data = bytearray(glyph(old))
+        if len(data) >= 10:
+            contours = struct.unpack(">h", data[:2])[0]
+            if contours >= 0:  # simple glyph: drop its instructions
+                at = 10 + 2 * contours
+                length = struct.unpack(">H", data[at : at + 2])[0]
+                data = data[:at] + b"\0\0" + data[at + 2 + length :]
+            else:
+                comps, end, last = components(bytes(data))
+                for at, gid in comps:
+                    data[at : at + 2] = struct.pack(">H", new_id[gid])
+                if last & 0x100:  # WE_HAVE_INSTRUCTIONS on the last component
+                    flag_at = comps[-1][0] - 2
+                    data[flag_at : flag_at + 2] = struct.pack(">H", last & ~0x100)
+                    data = data[:end]
+        data += b"\0" * (-len(data) % 4)
+        glyphs.append(bytes(data))
+        offsets.append(offsets[-1] + len(data))
+        if old < n_metrics:
+            advance, lsb = struct.unpack(">Hh", metrics[4 * old : 4 * old + 4])
+        else:
+            advance = struct.unpack(">H", metrics[4 * (n_metrics - 1) : 4 * n_metrics - 2])[0]
+            at = 4 * n_metrics + 2 * (old - n_metrics)
+            (lsb,) = struct.unpack(">h", metrics[at : at + 2])
+        hmtx += struct.pack(">Hh", advance, lsb)
+    count = len(order)
+    struct.pack_into(">h", head, 50, 1)  # long loca
+    struct.pack_into(">I", head, 8, 0)
+    struct.pack_into(">H", hhea, 34, count)
+    struct.pack_into(">H", maxp, 4, count)
+    mapped = sorted((ord(c), new_id[g]) for c, g in cmap.items())
+    segs = [*mapped, (0xFFFF, None)]
+    seg_count = len(segs)
+    search = 2 ** (seg_count.bit_length() - 1) * 2
+    sub = struct.pack(">HHHHHHH", 4, 0, 0, seg_count * 2, search, search.bit_length() - 2, seg_count * 2 - search)
+    sub += struct.pack(f">{seg_count}H", *(c for c, _ in segs)) + b"\0\0"
+    sub += struct.pack(f">{seg_count}H", *(c for c, _ in segs))
+    sub += struct.pack(f">{seg_count}H", *(((g - c) & 0xFFFF) if g is not None else 1 for c, g in segs))
+    sub += struct.pack(f">{seg_count}H", *([0] * seg_count))
+    sub = sub[:2] + struct.pack(">H", len(sub)) + sub[4:]
+    cmap_table = struct.pack(">HHHHI", 0, 1, 3, 1, 12) + sub
+    post = struct.pack(">I", 0x00030000) + t[b"post"][4:32]
+    tables = {
+        b"OS/2": t[b"OS/2"],
+        b"cmap": cmap_table,
+        b"glyf": b"".join(glyphs),
+        b"head": bytes(head),
+        b"hhea": bytes(hhea),
+        b"hmtx": hmtx,
+        b"loca": struct.pack(f">{count + 1}I", *offsets),
+        b"maxp": bytes(maxp),
+        b"post": post,
+    }
+    tags = sorted(tables)
+    n = len(tags)
+    search = 2 ** (n.bit_length() - 1)
+    out = struct.pack(">IHHHH", 0x00010000, n, search * 16, search.bit_length() - 1, n * 16 - search * 16)
+    offset = 12 + 16 * n
+    body = b""
+    for tag in tags:
+        data = tables[tag]
+        out += struct.pack(">4sIII", tag, _checksum(data), offset + len(body), len(data))
+        body += data + b"\0" * (-len(data) % 4)
+    result = bytearray(out + body)
+    head_at = offset + sum(len(tables[tag]) + (-len(tables[tag]) % 4) for tag in tags[: tags.index(b"head")])
+    struct.pack_into(">I", result, head_at + 8, (0xB1B0AFBA - _checksum(bytes(result))) & 0xFFFFFFFF)
+    os2 = t[b"OS/2"]
+    cap = struct.unpack(">h", os2[88:90])[0] if len(os2) >= 90 else round(units * 0.73)
+    bbox = struct.unpack(">hhhh", head[36:44])
+    ascent, descent = struct.unpack(">hh", hhea[4:8])
+    widths = {c: struct.unpack(">H", hmtx[4 * new_id[g] : 4 * new_id[g] + 2])[0] * 1000 / units for c, g in cmap.items()}
+    return SubsetFont(bytes(result), name, units, widths, bbox, ascent, descent, cap)
 
 
 def concat_pdfs(sources: list[Path], target: Path, *, title: str = "") -> int:
@@ -183,3 +422,27 @@ def add_title(path: Path, title: str) -> bool:
     with open(path, "ab") as fh:
         fh.write(update)
     return True
+
+
+def add_outline(path: Path, outline: list, *, title: str = "") -> None:
+    """Give a PDF bookmarks (and a title) by an incremental update: the pages are not rewritten.
+
+    ``outline`` holds (text, page index, children) with children as (text, page index); the file
+    opens with the bookmarks shown. Written to a temp file beside ``path`` and renamed into place.
+    """
+    writer = PdfWriter(str(path), incremental=True)
+    for text, index, children in outline:
+        parent = writer.add_outline_item(title=text, page_number=index)
+        for child_text, child_index in children:
+            writer.add_outline_item(title=child_text, page_number=child_index, parent=parent)
+    writer.page_mode = "/UseOutlines"
+    if title:
+        writer.add_metadata({"/Title": title})
+    tmp = path.with_name(f".{path.name}.outline")
+    try:
+        with open(tmp, "wb") as fh:
+            writer.write(fh)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
