@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import stat
 import subprocess
+from pathlib import Path
 
 import docx
 import pdfplumber
@@ -160,6 +162,23 @@ def test_docx_still_written_when_libreoffice_cannot_convert(ws, tmp_path, progra
     assert len(list((ws.outbox / "督查督办通知单").glob("*.docx"))) == 6
     assert not list(ws.outbox.rglob("*.pdf"))
     assert sup_rows(ws)["DB-2026-001"]["状态"] == "已通知"
+
+
+def test_demo_stops_with_the_toolkits_own_message(tmp_path):
+    """scripts/demo.sh shows why a step failed (issue 8 §1): here LibreOffice fails at the PDF step."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "soffice"
+    fake.write_text("#!/bin/sh\nexit 3\n")
+    fake.chmod(0o755)
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "DEMO_WORKSPACE": str(tmp_path / "demo")}
+    proc = subprocess.run(["bash", str(root / "scripts" / "demo.sh")], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 1
+    assert "LibreOffice 转换失败（退出码 3）" in proc.stderr and "apt-get install" in proc.stderr, proc.stderr
+    assert "演示中止：dangwu generate notice --pdf --merge 未成功（退出码 6）" in proc.stderr
+    assert "== 2. 生成督查督办通知单" in proc.stdout and "== 3." not in proc.stdout
+    assert "合计：已生成" in proc.stdout  # the step's own summary (last lines of its listing)
 
 
 # ---- returned PDFs, exported by a real LibreOffice
