@@ -19,13 +19,19 @@ def check_workspace(ws: Workspace) -> list[Problem]:
         problems += check_ledger(Ledger.load(ws.ledger_path))
     except LedgerError as exc:
         problems.append(Problem("error", ws.ledger_path.name, str(exc).replace("\n", " ")))
-    for kind in KINDS.values():
+    templates = [(kind.template, lambda kind=kind: compile_kind(ws, kind)) for kind in KINDS.values()]
+    templates.append((REPORT_TEMPLATE, lambda: CompiledTemplate(ws.template_path(REPORT_TEMPLATE), REPORT_FIELDS)))
+    for name, compile_one in templates:
         try:
-            compile_kind(ws, kind)
+            compile_one()
         except TemplateError as exc:
-            problems.append(Problem("error", f"模板 {kind.template}", str(exc).replace("\n", " ")))
-    try:
-        CompiledTemplate(ws.template_path(REPORT_TEMPLATE), REPORT_FIELDS)
-    except TemplateError as exc:
-        problems.append(Problem("error", f"模板 {REPORT_TEMPLATE}", str(exc).replace("\n", " ")))
+            problems.append(Problem("error", f"模板 {name}", str(exc).replace("\n", " ")))
+        except Exception as exc:  # a template damaged in a way no check foresaw: reported, never a traceback
+            problems.append(
+                Problem(
+                    "error",
+                    f"模板 {name}",
+                    f"模板已损坏，无法读取（{type(exc).__name__}）。 请用工具自带 templates/ 中的同名模板替换它，或在 Word 中打开修复后另存为 .docx。",
+                )
+            )
     return problems

@@ -41,8 +41,6 @@ extra_workdays = []    # 本单位额外上班日
 
 [archive]
 category = "WS"        # 门类代码（文书）
-filer = ""             # 备考表“整理人”；留空则用操作人（环境变量 DANGWU_USER）
-checker = ""           # 备考表“检查人”；留空则由检查人手写
 
 [archive.retention]    # 各台账的保管期限：Y 永久，D30 定期30年，D10 定期10年
 "督查督办" = "D30"
@@ -52,6 +50,9 @@ checker = ""           # 备考表“检查人”；留空则由检查人手写
 
 [archive.org_name]     # 机构（问题）名称
 "督查督办" = "督查督办"
+
+[intake]
+max_part_mb = 5        # 交回表单中单个正文部分（或 PDF 内容流）解压后的上限（MB），超过即退回；图片不受此限
 
 [pdf]
 soffice_path = ""      # LibreOffice 程序路径；留空则自动查找
@@ -77,9 +78,8 @@ class Settings:
     extra_workdays: list = field(default_factory=list)
     soffice_path: str = ""
     pdf_timeout: int = 120
+    max_part_mb: int = 5
     archive_category: str = "WS"
-    archive_filer: str = ""
-    archive_checker: str = ""
     retention: dict = field(default_factory=lambda: {"督查督办": "D30"})
     org_codes: dict = field(default_factory=lambda: {"督查督办": "DCB"})
     org_names: dict = field(default_factory=lambda: {"督查督办": "督查督办"})
@@ -111,13 +111,14 @@ class Settings:
         wd = data.get("workdays", {})
         s.extra_holidays = list(wd.get("extra_holidays", []))
         s.extra_workdays = list(wd.get("extra_workdays", []))
+        s.max_part_mb = _int(data, "intake", "max_part_mb", s.max_part_mb, path)
+        if s.max_part_mb < 1:
+            raise SettingsError(f"设置文件 {path} 中 [intake] max_part_mb 应为正整数（MB），现为“{s.max_part_mb}”。")
         pdf = data.get("pdf", {})
         s.soffice_path = str(pdf.get("soffice_path", ""))
         s.pdf_timeout = _int(data, "pdf", "timeout", s.pdf_timeout, path)
         arc = data.get("archive", {})
         s.archive_category = str(arc.get("category", s.archive_category))
-        s.archive_filer = str(arc.get("filer", s.archive_filer)).strip()
-        s.archive_checker = str(arc.get("checker", s.archive_checker)).strip()
         s.retention.update({str(k): str(v) for k, v in arc.get("retention", {}).items()})
         s.org_codes.update({str(k): str(v) for k, v in arc.get("org_code", {}).items()})
         s.org_names.update({str(k): str(v) for k, v in arc.get("org_name", {}).items()})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -88,6 +89,11 @@ class CompiledTemplate:
             zf = zipfile.ZipFile(self.path)
             infos = zf.infolist()
             parts = {i.filename: zf.read(i) for i in infos}
+        except (zlib.error, EOFError) as exc:  # a damaged deflate stream inside the zip
+            raise TemplateError(
+                f"模板 {name} 已损坏（压缩数据有误），无法读取。",
+                hint="请用工具自带 templates/ 中的同名模板替换它，或在 Word 中打开修复后另存为 .docx。",
+            ) from exc
         except (zipfile.BadZipFile, OSError, KeyError) as exc:
             raise TemplateError(f"模板 {name} 不是有效的 Word .docx 文件（{exc}）。", hint="请在 Word 中打开并另存为 .docx。") from exc
         if "word/document.xml" not in parts:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from lxml import etree
@@ -11,33 +10,42 @@ from lxml import etree
 from ..errors import FormRejected
 from ..forms.identity import PROPERTY
 from .returned import ReturnedForm, label_key
+from .safezip import DEFAULT_MAX_PART, Package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _TAGS = re.compile(rb"<[^>]+>")
+CUSTOM, CORE = "docProps/custom.xml", "docProps/core.xml"
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 # Wingdings / Wingdings 2 symbols Word inserts for check boxes
 _SYMBOLS = {"F0FE": "☑", "F0FD": "☒", "F0A8": "□", "F06F": "□", "F052": "☑", "F054": "☒", "F0A3": "□", "F0FC": "√", "F050": "√"}
 
 
-def read_docx(path: Path, labels: set[str]) -> ReturnedForm:
-    """Extract identities and label/value pairs; FormRejected when it is not a readable .docx."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "word/document.xml" not in names:
-                raise FormRejected("文件不是 Word 文档（缺少正文部分）。", hint="请用 Word/WPS 打开下发的通知单填写后另存为 .docx。")
-            body = zf.read("word/document.xml")
-            extra = [zf.read(n) for n in sorted(names) if re.match(r"word/(header|footer)\d*\.xml$", n)]
-            custom = zf.read("docProps/custom.xml") if "docProps/custom.xml" in names else b""
-            core = zf.read("docProps/core.xml") if "docProps/core.xml" in names else b""
-    except zipfile.BadZipFile:
-        raise FormRejected("文件已损坏或不是 .docx 文件（无法作为 zip 打开）。", hint="请重新保存为 Word .docx 格式后提交。") from None
-    except (OSError, RuntimeError, NotImplementedError) as exc:  # encrypted members, odd compression
-        raise FormRejected(f"文件无法读取（{exc}）。", hint="请去掉文件密码，另存为 .docx 后提交。") from None
+def read_docx(path: Path, labels: set[str], max_part: int = DEFAULT_MAX_PART) -> ReturnedForm:
+    """Extract identities and label/value pairs; FormRejected when it is not a readable .docx.
+
+    The main part is found as Word finds it (the package's officeDocument relationship), its
+    headers and footers through its own relationships; every part read is bounded by ``max_part``.
+    """
+    refuse_ole(path)
+    with Package(path, max_part) as pkg:
+        main = pkg.main_part()
+        body = pkg.read_xml(main)
+        related = pkg.relationships(main)
+        extra_names = sorted(p for t, p in related if t.endswith(("/header", "/footer")))
+        if not related:  # no relationships part: the usual names
+            extra_names = sorted(n for n in pkg.names if re.match(r"word/(header|footer)\d*\.xml$", n))
+        extra = [pkg.read_xml(n) for n in extra_names]
+        custom = pkg.read_xml(CUSTOM) if CUSTOM in pkg.names else b""
+        core = pkg.read_xml(CORE) if CORE in pkg.names else b""
+        pkg.check_xml_parts(already={main, *extra_names, CUSTOM, CORE})
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError:
-        raise FormRejected("文件正文已损坏，无法解析。", hint="请在 Word 中打开确认无误后另存为 .docx 再提交。") from None
+        raise FormRejected(f"文件正文（{main}）已损坏，无法解析。", hint="请在 Word 中打开确认无误后另存为 .docx 再提交。") from None
+    if root.tag != W + "document":
+        raise FormRejected("文件不是 Word 文档（主体部分不是 Word 正文）。", hint="请用 Word/WPS 打开下发的通知单填写后另存为 .docx。")
     form = ReturnedForm(path=Path(path), fmt="docx")
     form.fields = read_label_cells(root, labels)
     visible = b"\n".join(_TAGS.sub(b"", part) for part in [body, *extra]).decode("utf-8", "replace")
@@ -45,6 +53,31 @@ def read_docx(path: Path, labels: set[str]) -> ReturnedForm:
     form.add_identity_source("关键词", _core_keywords(core))
     form.add_identity_source("正文", visible)
     return form
+
+
+def refuse_ole(path: Path) -> None:
+    """An OLE compound file is no .docx: a password-protected one (EncryptedPackage) or a Word 97-2003 .doc."""
+    with open(path, "rb") as fh:
+        if fh.read(8) != OLE_MAGIC:
+            return
+    refuse_ole_encrypted(path)
+    raise FormRejected(
+        "文件是旧版 Word 97-2003 格式（.doc）或其他 Office 旧格式，无法读取。",
+        hint="请在 Word/WPS 中打开下发的通知单，填写后“另存为”Word 文档（.docx）再提交。",
+    )
+
+
+def refuse_ole_encrypted(path: Path) -> None:
+    """FormRejected when an OLE compound file holds an encrypted Office package (a file with an open password)."""
+    with open(path, "rb") as fh:
+        tail = b""
+        while chunk := fh.read(1 << 20):  # stream names sit in the directory sectors, anywhere in the file
+            if _ENCRYPTED in tail + chunk:
+                raise FormRejected(
+                    "文件设置了打开密码（已加密），无法读取。",
+                    hint="请在 Word/WPS 中打开后取消密码（文件→信息→保护文档→用密码进行加密，清空密码），另存为 .docx 后提交。",
+                )
+            tail = chunk[-len(_ENCRYPTED) :]
 
 
 def read_label_cells(root, labels: set[str]) -> dict[str, str]:

@@ -10,6 +10,13 @@ parsing: fast enough for batches. Fillable PDFs are read from their AcroForm fie
 from __future__ import annotations
 
 import bisect
+import ctypes
+import logging
+import mmap
+import os
+import re
+import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +25,13 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import FormRejected
 from .returned import ReturnedForm, label_key
+from .safezip import DEFAULT_MAX_PART, MB, SETTING_HINT
+
+for _name in ("pypdf", "pypdfium2"):  # their English warnings never reach the terminal (--verbose logging shows them)
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_FONT = re.compile(rb"/Length[123]\b|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)\b")
 
 THIN = 2.0  # pt: a path this thin is a ruled line
 SNAP = 1.5  # pt: coordinates this close are the same line
@@ -32,40 +46,132 @@ class _Cell:
     chars: list  # (x0, y0, x1, y1, ch)
 
 
-def read_pdf(path: Path, labels: set[str]) -> ReturnedForm:
-    """Extract identities and label/value pairs; FormRejected for scanned, encrypted or broken PDFs."""
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise FormRejected(
-                "PDF 文件设置了打开密码（已加密），无法读取。", hint="请去掉密码后重新导出 PDF，或直接提交填写好的 Word 文件。"
-            ) from None
-        raise FormRejected("PDF 文件已损坏或不完整，无法打开。", hint="请重新导出 PDF（或直接提交填写好的 Word 文件）。") from None
+def read_pdf(path: Path, labels: set[str], max_part: int = DEFAULT_MAX_PART) -> ReturnedForm:
+    """Extract identities and label/value pairs; FormRejected for scanned, encrypted, broken or oversized PDFs."""
+    check_streams(path, max_part)
+    pdf = _open(path)
     try:
         form = ReturnedForm(path=Path(path), fmt="pdf")
         texts = []
         for i in range(len(pdf)):
-            page = pdf[i]
-            text, fields = _read_page(page, labels)
-            texts.append(text)
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError:
+                raise _damaged(f"第 {i + 1} 页无法载入") from None
+            try:
+                text, fields = _read_page(page, labels)
+                texts.append(text)
+                texts += _annotation_texts(page)
+            finally:
+                page.close()
             for k, v in fields.items():
                 form.fields.setdefault(k, v)
-            page.close()
+        fillable = pdf.get_formtype() != pdfium_c.FORMTYPE_NONE
+        if fillable:
+            form.fields.update(_acroform_fields(path, labels))
+            texts += [v for v in form.fields.values() if v]
         visible = "".join("".join(texts).split())
         if not visible:
             raise FormRejected(
                 "该 PDF 是扫描件（页面是图片，没有文字层），无法自动读取。",
                 hint="请提交在 Word/WPS 中填写后直接导出（另存为）的 PDF，或填写好的 Word 文件；纸质签字件可另行报送。",
             )
-        if pdf.get_formtype() != pdfium_c.FORMTYPE_NONE:
-            form.fields.update(_acroform_fields(path, labels))
         meta = pdf.get_metadata_dict()
+    except pdfium.PdfiumError as exc:
+        raise _damaged(str(exc)) from None
     finally:
         pdf.close()
     form.add_identity_source("PDF属性", meta.get("Keywords", "") + " " + meta.get("Subject", ""))
     form.add_identity_source("正文", visible)
     return form
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    """Open with PDFium, reading its error code only when this very call failed (it is stale otherwise)."""
+    raw = pdfium_c.FPDF_LoadDocument((str(path) + "\x00").encode("utf-8", "surrogateescape"), None)
+    if not raw:
+        if pdfium_c.FPDF_GetLastError() == pdfium_c.FPDF_ERR_PASSWORD:
+            raise FormRejected(
+                "PDF 文件设置了打开密码（已加密），无法读取。", hint="请去掉密码后重新导出 PDF，或直接提交填写好的 Word 文件。"
+            )
+        raise _damaged("无法打开")
+    pdf = pdfium.PdfDocument(raw)
+    if len(pdf) < 1:
+        pdf.close()
+        raise _damaged("找不到任何页面")
+    return pdf
+
+
+def _damaged(detail: str) -> FormRejected:
+    return FormRejected(f"PDF 文件已损坏或不完整（{detail}），无法读取。", hint="请重新导出 PDF（或直接提交填写好的 Word 文件）。")
+
+
+def check_streams(path: Path, max_part: int) -> None:
+    """Inflate every compressed stream PDFium may parse, in chunks, and refuse one past the cap.
+
+    Images are never decoded when reading text, so they are not bounded (evidence photos stay
+    accepted); font programs get four times the cap (a whole CJK font is ~20 MB).
+    """
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            for m in _STREAM.finditer(mm):
+                at = m.start()
+                if mm[at - 3 : at] == b"end":
+                    continue  # "endstream"
+                start = m.end()
+                cmf, flg = mm[start : start + 2] if start + 2 <= len(mm) else (0, 0)
+                if cmf & 0x0F != 8 or (cmf << 8 | flg) % 31:
+                    continue  # not zlib data: stored, or another filter
+                head = mm[max(0, at - 4096) : at]
+                head = head[head.rfind(b"obj") + 1 :]
+                if _IMAGE.search(head):
+                    continue
+                cap = max_part * 4 if _FONT.search(head) else max_part
+                if _inflated_size(mm, start, cap) > cap:
+                    kind = "字体" if cap > max_part else "内容"
+                    raise FormRejected(
+                        f"PDF 中有一段{kind}数据解压后超过 {cap / MB:g} MB 上限（位于文件第 {start} 字节），"
+                        "不像正常导出的表单，未读取（可能是恶意构造的压缩炸弹）。",
+                        hint=f"请在 Word/WPS 中填写后重新导出 PDF，或直接提交填写好的 Word 文件。{SETTING_HINT}",
+                    )
+
+
+def _inflated_size(mm, start: int, cap: int) -> int:
+    """Bytes a zlib stream starting at ``start`` inflates to, counting no further than just past ``cap``."""
+    d = zlib.decompressobj()
+    total, pos = 0, start
+    try:
+        while not d.eof and total <= cap:
+            data = d.unconsumed_tail or mm[pos : pos + 65536]
+            if not d.unconsumed_tail:
+                if not data:
+                    break
+                pos += len(data)
+            total += len(d.decompress(data, 1 << 20))
+    except zlib.error:
+        pass  # a broken stream: PDFium decides; what inflated so far was counted
+    return total
+
+
+def _annotation_texts(page) -> list[str]:
+    """Text held by a page's annotations (contents, form-field values): a page is no scan when they hold text."""
+    out = []
+    for i in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, i)
+        if not annot:
+            continue
+        try:
+            for key in (b"Contents\x00", b"V\x00"):
+                n = pdfium_c.FPDFAnnot_GetStringValue(annot, key, None, 0)
+                if n > 2:
+                    buf = ctypes.create_string_buffer(n)
+                    pdfium_c.FPDFAnnot_GetStringValue(annot, key, ctypes.cast(buf, ctypes.POINTER(pdfium_c.FPDF_WCHAR)), n)
+                    out.append(buf.raw[: n - 2].decode("utf-16-le", "ignore"))
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annot)
+    return out
 
 
 def _read_page(page, labels: set[str]) -> tuple[str, dict[str, str]]:
@@ -189,7 +295,9 @@ def _acroform_fields(path: Path, labels: set[str]) -> dict[str, str]:
     from pypdf import PdfReader
 
     try:
-        fields = PdfReader(str(path)).get_fields() or {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fields = PdfReader(str(path)).get_fields() or {}
     except Exception:  # a damaged form dictionary: fall back to the page text
         return {}
     out = {}

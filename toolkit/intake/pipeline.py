@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import logging
 import multiprocessing
 import os
 import shutil
@@ -20,15 +22,19 @@ from ..registers import supervision_in as sin
 from ..registers.units import Units
 from ..status import refresh_warnings
 from ..workspace import Workspace
-from .docx_reader import read_docx
+from .docx_reader import OLE_MAGIC, read_docx, refuse_ole_encrypted
 from .pdf_reader import read_pdf
 from .returned import ReturnedForm
+from .safezip import DEFAULT_MAX_PART, MB
 
 APPLIED, UNCHANGED, DUPLICATE, REJECTED = "已更新", "无变化", "重复", "退回"
 RECORDED = "已登记"  # a 协办 unit's reply: kept in 办理进展, the item's state left as it is
 PARALLEL_FROM = 24  # files: below this a process pool costs more than it saves
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: read in this process
 ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
+PDF_HEADER_WITHIN = 1024  # bytes: where PDF readers look for %PDF-
+WORD_SUFFIXES = (".docx", ".doc", ".docm", ".dotx", ".wps")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -57,12 +63,17 @@ def sha256_of(path: Path) -> str:
 
 
 def inbox_files(ws: Workspace, paths=()) -> list[Path]:
-    """The files to ingest: the given paths (folders expanded) or everything in inbox/."""
+    """The files to ingest: the given paths (folders expanded) or everything in inbox/.
+
+    A folder inside inbox/ is listed too (it gets its own outcome rather than being skipped unseen).
+    """
     sources = [Path(p) for p in paths] or [ws.inbox]
     files: list[Path] = []
+    inbox = ws.inbox.resolve()
     for src in sources:
         if src.is_dir():
-            files += sorted(p for p in src.iterdir() if p.is_file() and not _is_temp(p))
+            in_inbox = src.resolve() == inbox
+            files += sorted(p for p in src.iterdir() if (p.is_file() or (in_inbox and p.is_dir())) and not _is_temp(p))
         elif src.exists():
             files.append(src)
         else:
@@ -82,7 +93,7 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
     and loading overlap; forms are applied one by one, in file order, in this process.
     """
     files = inbox_files(ws, paths)
-    with Reader(files) as reader:
+    with Reader(files, ws.settings.max_part_mb * MB) as reader:
         ledger = open_valid_ledger(ws, for_write=True)
         units = Units.from_ledger(ledger)
         seen = ledger.journal_sha256s()
@@ -114,35 +125,66 @@ def _apply_all(ws: Workspace, ledger, units: Units, seen: set[str], results) -> 
     return outcomes
 
 
-def read_returned(path: Path) -> tuple[Path, str, ReturnedForm | None, str]:
-    """Hash and read one file: (path, sha256, form or None, the reason it cannot be read)."""
-    sha = sha256_of(path)
+def read_returned(path: Path, max_part: int = DEFAULT_MAX_PART) -> tuple[Path, str, ReturnedForm | None, str]:
+    """Hash and read one file: (path, sha256, form or None, the reason it cannot be read).
+
+    Never raises for a file's content: whatever a file holds, it gets its own reason and the
+    rest of the batch goes on.
+    """
+    if path.is_dir():
+        return _unread(
+            path,
+            "",
+            f"“{path.name}”是一个文件夹，不是表单文件，未读取。",
+            "请把其中填写好的 .docx / .pdf 文件直接放入 inbox/（不要套文件夹）后再运行 dangwu ingest。",
+        )
+    sha = ""
     try:
+        sha = sha256_of(path)
         with open(path, "rb") as fh:
-            head = fh.read(5)
-        if head.startswith(b"%PDF"):
-            return path, sha, read_pdf(path, ALL_LABELS), ""
-        if head.startswith(b"PK") or path.suffix.lower() == ".docx":
-            return path, sha, read_docx(path, ALL_LABELS), ""
+            head = fh.read(PDF_HEADER_WITHIN)
+        if b"%PDF-" in head:  # readers accept the header anywhere in the first 1024 bytes
+            return path, sha, read_pdf(path, ALL_LABELS, max_part), ""
+        suffix = path.suffix.lower()
+        if head.startswith(b"PK") or suffix == ".docx" or (head.startswith(OLE_MAGIC) and suffix in WORD_SUFFIXES):
+            return path, sha, read_docx(path, ALL_LABELS, max_part), ""
+        if head.startswith(OLE_MAGIC):
+            refuse_ole_encrypted(path)
         raise FormRejected(
             f"不支持的文件类型“{path.suffix or '无扩展名'}”。",
             hint="请提交在下发的通知单上填写的 Word .docx 文件，或由它导出的 PDF。",
         )
     except FormRejected as exc:
         return path, sha, None, str(exc)
+    except OSError as exc:
+        return _unread(path, sha, f"文件无法打开（{exc.strerror or exc}）。", "请检查文件权限，或重新复制该文件后再运行。")
+    except Exception as exc:  # a reader's failure on one odd file must not stop the batch
+        log.debug("reading %s failed", path, exc_info=True)
+        return _unread(
+            path,
+            sha,
+            f"文件内容异常，读取时出错（{type(exc).__name__}），未能读取。",
+            "请在 Word/WPS 中打开确认无误后重新另存为 .docx（或重新导出 PDF）再提交。",
+        )
+
+
+def _unread(path: Path, sha: str, message: str, hint: str) -> tuple[Path, str, None, str]:
+    """read_returned's result for a file that cannot be read: its reason, worded as a rejection."""
+    return path, sha, None, str(FormRejected(message, hint=hint))
 
 
 class Reader:
     """Reads every file, on all cores for large batches (work starts at once); yields results in file order."""
 
-    def __init__(self, files: list[Path]):
+    def __init__(self, files: list[Path], max_part: int = DEFAULT_MAX_PART):
         self.files = files
         self.pool = None
+        read = functools.partial(read_returned, max_part=max_part)
         if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and CAN_FORK:
             self.pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
-            self.results = self.pool.map(read_returned, files, chunksize=8)
+            self.results = self.pool.map(read, files, chunksize=8)
         else:
-            self.results = map(read_returned, files)
+            self.results = map(read, files)
 
     def __len__(self) -> int:
         return len(self.files)

@@ -1,0 +1,431 @@
+"""Intake robustness: one bad file never stops the others, each gets its own true reason, and memory stays bounded.
+
+Every damaged or hostile file is made here from a real generated and filled form (bytes flipped in
+a deflate stream, parts renamed, a DTD added, a bomb written in streamed chunks), so the fixtures
+stay small on disk and in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfWriter
+from pypdf.annotations import FreeText
+
+import toolkit
+from toolkit import ingest
+from toolkit.checks import check_workspace
+from toolkit.cli import main
+
+from .conftest import digest, notice_path, sup_rows
+from .test_intake import DONE, returned
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+# ---------------------------------------------------------------- damaged and altered .docx files
+
+
+def _flip_deflate(path: Path, member: str = "word/document.xml") -> None:
+    """Corrupt the middle of one member's compressed data in place (a disk or mail error)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(member)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    name_len, extra_len = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    start = info.header_offset + 30 + name_len + extra_len
+    mid = start + info.compress_size // 2
+    data[start] |= 0x06  # block type 3 (reserved): inflating fails at once, as on a damaged disk sector
+    for i in range(mid, mid + 24):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+def _rezip(path: Path, edit) -> None:
+    """Rewrite a .docx member by member through ``edit(name, data) -> [(name, data), ...]``."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            for name, data in edit(item.filename, zin.read(item)):
+                zout.writestr(name, data)
+    tmp.replace(path)
+
+
+def _cfb(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE compound file (version 3, 512-byte sectors) with the given streams.
+
+    This is how Word stores a password-protected .docx: EncryptionInfo and EncryptedPackage in
+    a compound file. Streams are padded to 4096 bytes so they live in regular sectors.
+    """
+    sector = 512
+    end, free, fat_sect = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+    fat = [fat_sect, end]  # sector 0: the FAT, sector 1: the directory
+    bodies, starts = [], []
+    for data in streams.values():
+        data = data.ljust(max(4096, -(-len(data) // sector) * sector), b"\0")
+        n = len(data) // sector
+        starts.append(len(fat))
+        fat += [len(fat) + i + 1 for i in range(n - 1)] + [end]
+        bodies.append(data)
+    assert len(fat) <= 128
+    fat_bytes = struct.pack("<128I", *(fat + [free] * (128 - len(fat))))
+
+    def entry(name, kind, child=free, right=free, start=end, size=0):
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBB3I", len(raw), kind, 1, free, right, child)
+            + b"\0" * 36
+            + struct.pack("<IQ", start, size)
+        )
+
+    names = list(streams)
+    directory = entry("Root Entry", 5, child=1)
+    for i, name in enumerate(names):
+        right = i + 2 if i + 1 < len(names) else free
+        directory += entry(name, 2, right=right, start=starts[i], size=len(streams[name]))
+    directory = directory.ljust(sector, b"\0")
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", 0, *([free] * 108))
+    )
+    assert len(header) == sector
+    return header + fat_bytes + directory + b"".join(bodies)
+
+
+def _encrypted(ws):
+    info = struct.pack("<HHI", 4, 4, 0x40) + b"<encryption/>"  # agile encryption header
+    package = struct.pack("<Q", 20000) + os.urandom(4096)
+    (ws.inbox / "加密.docx").write_bytes(_cfb({"EncryptionInfo": info, "EncryptedPackage": package}))
+
+
+def _damaged_deflate(ws):
+    _flip_deflate(returned(ws, "DB-2026-002", DONE, "压缩损坏.docx"))
+
+
+def _with_dtd(ws):
+    dtd = b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">]>\n'
+    p = returned(ws, "DB-2026-002", DONE, "带DTD.docx")
+    _rezip(p, lambda n, d: [(n, dtd + d.split(b"?>", 1)[1] if n == "word/styles.xml" else d)])
+
+
+def _climbing(ws):
+    p = returned(ws, "DB-2026-002", DONE, "越界.docx")
+    _rezip(p, lambda n, d: [(n, d)] + ([("word/../../evil.xml", b"<x/>")] if n == "word/document.xml" else []))
+
+
+def _small_bomb(ws):
+    """document.xml inflating to 8 MB (the cap is 5 MB): the form's own identity is still in its other parts."""
+    p = returned(ws, "DB-2026-002", DONE, "炸弹.docx")
+    _rezip(p, lambda n, d: [(n, d.replace(b"<w:body>", b"<w:body>" + b" " * (8 << 20), 1) if n == "word/document.xml" else d)])
+
+
+def _folder(ws):
+    (ws.inbox / "文件夹.docx").mkdir()
+    returned(ws, "DB-2026-002", DONE, "文件夹.docx/里面.docx".replace("/", os.sep))
+
+
+# ---------------------------------------------------------------- hand-made PDFs
+
+
+def _pdf(objects: list[bytes], root: int = 1) -> bytes:
+    """A PDF from numbered object bodies (1-based), with a correct xref table."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    return bytes(out)
+
+
+def _page_pdf(content: bytes, pages_count: int = 1) -> bytes:
+    """One page with a Helvetica text content stream; ``pages_count`` may lie about the page tree."""
+    z = zlib.compress(content)
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % pages_count,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
+def _encrypted_pdf(ws, name="a_加密.pdf"):
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt(user_password="1234", owner_password="5678")
+    with open(ws.inbox / name, "wb") as fh:
+        writer.write(fh)
+
+
+def _bad_page(ws):
+    (ws.inbox / "页面损坏.pdf").write_bytes(_page_pdf(b"BT /F1 12 Tf 72 720 Td (page one) Tj ET", pages_count=3))
+
+
+def _no_pages(ws):
+    (ws.inbox / "b_无页面.pdf").write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]))
+
+
+def _bomb_pdf(path: Path, size: int) -> None:
+    """A one-page PDF whose content stream inflates to ``size`` bytes, compressed in chunks (little memory)."""
+    c = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    z = b"".join(c.compress(chunk) for _ in range(size >> 20)) + c.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream",
+    ]
+    path.write_bytes(_pdf(objects))
+
+
+def _bomb_docx(src: Path, dst: Path, size: int) -> None:
+    """``src`` with its document.xml inflating to ``size`` bytes (whitespace inside <w:body>), written in chunks."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename != "word/document.xml":
+                zout.writestr(item.filename, data)
+                continue
+            head, tail = data.split(b"<w:body>", 1)
+            with zout.open("word/document.xml", "w", force_zip64=True) as fh:
+                fh.write(head + b"<w:body>")
+                chunk = b" " * (1 << 20)
+                for _ in range(size >> 20):
+                    fh.write(chunk)
+                fh.write(tail)
+
+
+# ---------------------------------------------------------------- one bad file never stops the others
+
+BAD_DOCX = [
+    ("damaged deflate stream", _damaged_deflate, "压缩损坏.docx", ["已损坏", "word/document.xml"]),
+    ("password-protected", _encrypted, "加密.docx", ["密码"]),
+    ("DTD in a part", _with_dtd, "带DTD.docx", ["DTD", "改动"]),
+    ("name climbing out", _climbing, "越界.docx", ["压缩包以外", "改动"]),
+    ("part bomb", _small_bomb, "炸弹.docx", ["超过 5 MB", "max_part_mb"]),
+    ("folder named .docx", _folder, "文件夹.docx", ["文件夹", "inbox/"]),
+    ("PDF page that cannot load", _bad_page, "页面损坏.pdf", ["已损坏", "第 2 页"]),
+]
+
+
+@pytest.mark.parametrize("case, make, name, words", BAD_DOCX, ids=[c[0] for c in BAD_DOCX])
+def test_each_bad_file_gets_its_own_reason(notified, case, make, name, words):
+    make(notified)
+    before = digest(notified.ledger_path)
+    [out] = ingest(notified)
+    assert out.result == "退回", (case, out)
+    for word in words:
+        assert word in out.message, (case, out.message)
+    assert "Error" not in out.message and "Traceback" not in out.message
+    assert digest(notified.ledger_path) == before
+    assert (notified.rejected / name).exists() and not (notified.inbox / name).exists()
+    why = (notified.rejected / f"{name}.原因.txt").read_text(encoding="utf-8")
+    assert name in why and words[0] in why
+
+
+def test_batch_with_every_bad_kind_applies_the_good_forms(notified):
+    returned(notified, "DB-2026-001", DONE, "good1.docx")
+    for _, make, _, _ in BAD_DOCX:
+        make(notified)
+    returned(notified, "DB-2026-003", {**DONE, "办理状态": "□已办结　☑办理中", "完成日期": ""}, "good2.docx")
+    result = CliRunner().invoke(main, ["ingest", "-w", str(notified.root), "--json"])
+    assert result.exit_code == 0, result.output
+    data = {d["file"]: d for d in json.loads(result.output)}
+    assert data["good1.docx"]["result"] == "已更新" and data["good2.docx"]["result"] == "已更新"
+    rows = sup_rows(notified)
+    assert rows["DB-2026-001"]["状态"] == "待审核" and rows["DB-2026-003"]["状态"] == "办理中"
+    assert rows["DB-2026-002"]["状态"] == "已通知"
+    for _, _, name, words in BAD_DOCX:
+        assert data[name]["result"] == "退回", data[name]
+        assert all(w in data[name]["message"] for w in words), data[name]
+        assert (notified.rejected / f"{name}.原因.txt").exists()
+    assert sorted(p.name for p in notified.processed.iterdir()) == ["good1.docx", "good2.docx"]
+    assert list(notified.inbox.iterdir()) == []
+
+
+# ---------------------------------------------------------------- true reasons
+
+
+def test_word_online_main_part_is_found_through_the_package_relationships(notified):
+    p = returned(notified, "DB-2026-001", DONE, "网页版.docx")
+
+    def rename(name, data):
+        if name in ("_rels/.rels", "[Content_Types].xml"):
+            data = data.replace(b"word/document.xml", b"word/document2.xml")
+        if name == "word/_rels/document.xml.rels":
+            name = "word/_rels/document2.xml.rels"
+        return [(name.replace("word/document.xml", "word/document2.xml"), data)]
+
+    _rezip(p, rename)
+    with zipfile.ZipFile(p) as z:
+        assert "word/document.xml" not in z.namelist() and "word/document2.xml" in z.namelist()
+    out = ingest(notified)[0]
+    assert out.result == "已更新", out.message
+    assert sup_rows(notified)["DB-2026-001"]["状态"] == "待审核"
+
+
+def test_evidence_photos_beyond_the_cap_are_still_accepted(notified):
+    """Only the parts the reader parses are bounded: a 64 MB picture (compressed tiny) does not matter."""
+    p = returned(notified, "DB-2026-001", DONE, "带照片.docx")
+    with zipfile.ZipFile(p, "a", zipfile.ZIP_DEFLATED) as z, z.open("word/media/image9.png", "w", force_zip64=True) as fh:
+        for _ in range(64):
+            fh.write(b"\x89PNG" + b"\0" * ((1 << 20) - 4))
+    out = ingest(notified)[0]
+    assert out.result == "已更新", out.message
+
+
+def test_the_cap_is_a_workspace_setting(notified):
+    path = notified.root / "dangwu.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("max_part_mb = 5", "max_part_mb = 20"), encoding="utf-8")
+    _small_bomb(notified)
+    ws = toolkit.Workspace(notified.root)
+    assert ws.settings.max_part_mb == 20
+    out = ingest(ws)[0]
+    assert "超过" not in out.message and out.number == "DB-2026-002", out.message
+
+
+def test_pdf_with_bytes_before_its_header_is_read_as_a_pdf(notified):
+    (notified.inbox / "前缀.pdf").write_bytes(
+        b"\r\n\xef\xbb\xbfjunk from a mail gateway\n" + _page_pdf(b"BT /F1 12 Tf 72 720 Td (hello) Tj ET")
+    )
+    [out] = ingest(notified)
+    assert out.result == "退回" and "不支持的文件类型" not in out.message and "识别码" in out.message, out.message
+
+
+def test_pdf_whose_text_is_only_in_an_annotation_is_no_scan(notified):
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_annotation(0, FreeText(text=_identity(notified, "DB-2026-002"), rect=(50, 700, 500, 720)))
+    with open(notified.inbox / "批注.pdf", "wb") as fh:
+        writer.write(fh)
+    [out] = ingest(notified)
+    assert "扫描件" not in out.message, out.message
+    assert out.number == "DB-2026-002"  # the identity was read from the annotation
+
+
+def test_broken_pdf_is_not_given_the_previous_files_error(notified):
+    _encrypted_pdf(notified)
+    _no_pages(notified)
+    outs = {o.file: o for o in ingest(notified)}
+    assert "密码" in outs["a_加密.pdf"].message
+    assert "密码" not in outs["b_无页面.pdf"].message and "已损坏" in outs["b_无页面.pdf"].message
+
+
+def _field_pdf(value: bytes, text: bytes = b"", broken_xref: bool = False) -> bytes:
+    """A page whose text field holds ``value`` (a fillable form filled in a PDF viewer); ``text`` on the page itself."""
+    z = zlib.compress(b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET" if text else b"")
+    data = _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] /Contents 5 0 R"
+            b" /Resources << /Font << /F1 6 0 R >> >> >>",
+            b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (ident) /Rect [50 700 500 720] /P 3 0 R /V <" + value + b"> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+    if broken_xref:  # a wrong startxref offset: PDFium rebuilds the table, pypdf warns in English
+        head, tail = data.rsplit(b"startxref\n", 1)
+        data = head + b"startxref\n" + b"%d" % (int(tail.split(b"\n")[0]) + 7) + b"\n%%EOF\n"
+    return data
+
+
+def _identity(ws, number: str) -> str:
+    """The identity line of a generated notice (with its fingerprint), as its custom property holds it."""
+    with zipfile.ZipFile(notice_path(ws, number)) as z:
+        return re.search(r"DW1\|[^<]+", z.read("docProps/custom.xml").decode()).group(0)
+
+
+def _utf16_hex(text: str) -> bytes:
+    return ("\ufeff" + text).encode("utf-16-be").hex().encode()
+
+
+def test_pdf_whose_text_is_only_in_a_form_field_is_no_scan(notified):
+    (notified.inbox / "表单域.pdf").write_bytes(_field_pdf(_utf16_hex(_identity(notified, "DB-2026-002"))))
+    [out] = ingest(notified)
+    assert "扫描件" not in out.message, out.message
+    assert out.number == "DB-2026-002"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    """Run Python code in a fresh process from the repository (pytest's own log capture out of the way)."""
+    repo = Path(toolkit.__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    return subprocess.run([sys.executable, "-c", *args], capture_output=True, text=True, env=env, cwd=repo, timeout=300)
+
+
+def test_pypdf_warnings_do_not_reach_the_terminal(notified):
+    (notified.inbox / "偏移错误.pdf").write_bytes(
+        _field_pdf(_utf16_hex(_identity(notified, "DB-2026-002")), text=b"form", broken_xref=True)
+    )
+    run = _run("from toolkit.cli import main; main()", "ingest", "-w", str(notified.root))
+    assert "偏移错误.pdf" in run.stdout, run.stdout + run.stderr
+    assert not re.search(r"[A-Za-z]{4,}", run.stderr), run.stderr
+
+
+# ---------------------------------------------------------------- check
+
+
+def test_check_reports_a_template_with_a_damaged_deflate_stream(notified):
+    own = notified.root / "templates" / "督查督办" / "督查督办通知单.docx"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(toolkit.workspace.default_templates_dir() / "督查督办" / "督查督办通知单.docx", own)
+    _flip_deflate(own)
+    problems = check_workspace(notified)
+    assert any("督查督办通知单" in p.where and "损坏" in p.message for p in problems), problems
+    result = CliRunner().invoke(main, ["check", "-w", str(notified.root)])
+    assert result.exit_code != 0 and "损坏" in result.output and "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- memory
+
+
+PEAK = """
+import json, resource, sys
+from toolkit import Workspace, ingest
+outs = ingest(Workspace(sys.argv[1]))
+print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "outs": [o.as_dict() for o in outs]}, ensure_ascii=False))
+"""
+
+
+def test_bombs_are_refused_with_peak_memory_under_300_mb(notified, tmp_path):
+    """A 400 MB document part and a 400 MB PDF content stream, both ~0.5 MB on disk, beside a good form."""
+    src = returned(notified, "DB-2026-002", DONE, "src.docx")
+    shutil.move(src, tmp_path / "src.docx")
+    _bomb_docx(tmp_path / "src.docx", notified.inbox / "炸弹.docx", 400 << 20)
+    _bomb_pdf(notified.inbox / "炸弹.pdf", 400 << 20)
+    assert max(p.stat().st_size for p in notified.inbox.iterdir()) < 2 << 20
+    returned(notified, "DB-2026-001", DONE, "good.docx")
+    run = _run(PEAK, str(notified.root))
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    outs = {o["file"]: o for o in report["outs"]}
+    assert outs["good.docx"]["result"] == "已更新"
+    assert outs["炸弹.docx"]["result"] == "退回" and "超过 5 MB" in outs["炸弹.docx"]["message"]
+    assert outs["炸弹.pdf"]["result"] == "退回" and "超过 5 MB" in outs["炸弹.pdf"]["message"]
+    assert report["peak_mb"] < 300, report["peak_mb"]

@@ -1,0 +1,182 @@
+"""Bounded, validated reading of an OOXML package (.docx) as Word and WPS write it.
+
+Every part the reader parses is inflated in chunks and refused once it passes the cap from
+``[intake] max_part_mb``; the package as a whole is never bounded (pasted evidence photos are
+large and are never inflated). Packages no Office program writes are refused as altered files:
+part names that climb out of the package, duplicate names, compression other than deflate, zip
+encryption, and a DTD in any XML part.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from pathlib import Path
+
+from ..errors import FormRejected
+
+MB = 1 << 20
+DEFAULT_MAX_PART = 5 * MB  # ~25 MB of parsed tree per MB of dense XML or PDF content: peak stays < 300 MB
+CHUNK = 1 << 20
+PROLOG_MAX = 64 << 10  # bytes of XML declaration and comments before the root element
+OFFICE_DOCUMENT = ("/relationships/officeDocument",)
+_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_ATTR = re.compile(rb'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+SETTING_HINT = "若确属正常填写的大文件，可在工作区 dangwu.toml 的 [intake] 段调大 max_part_mb。"
+
+
+def damaged(detail: str) -> FormRejected:
+    """The file's compressed data or structure is broken."""
+    return FormRejected(
+        f"文件已损坏（{detail}），无法读取。",
+        hint="请在 Word/WPS 中打开确认内容无误后重新另存为 .docx 再提交；若已打不开，请在下发的通知单原文件上重新填写。",
+    )
+
+
+def altered(detail: str) -> FormRejected:
+    """The package holds something no Office program writes."""
+    return FormRejected(
+        f"文件结构异常（{detail}），不是 Word/WPS 保存的文件，可能被改动过，未读取。",
+        hint="请在下发的通知单原文件上填写，用 Word/WPS 保存为 .docx 后提交。",
+    )
+
+
+class Package:
+    """A .docx opened for reading: names checked on opening, parts read with a size cap."""
+
+    def __init__(self, path: Path, max_part: int = DEFAULT_MAX_PART):
+        self.path = Path(path)
+        self.max_part = max_part
+        try:
+            self.zf = zipfile.ZipFile(self.path)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+            raise FormRejected("文件已损坏或不是 .docx 文件（无法作为 zip 打开）。", hint="请重新保存为 Word .docx 格式后提交。") from None
+        try:
+            self.infos = {}
+            for info in self.zf.infolist():
+                self._check_member(info)
+                self.infos[info.filename] = info
+        except BaseException:
+            self.zf.close()
+            raise
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.zf.close()
+
+    @property
+    def names(self) -> set[str]:
+        """Every part name in the package."""
+        return set(self.infos)
+
+    def _check_member(self, info: zipfile.ZipInfo) -> None:
+        """Refuse member names and encodings Word never writes."""
+        name = info.filename
+        segments = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in segments or (segments and ":" in segments[0]):
+            raise altered(f"部件名“{name}”指向压缩包以外的位置")
+        if name in self.infos:
+            raise altered(f"部件名“{name}”重复出现")
+        if info.flag_bits & 0x1:
+            raise FormRejected("文件中的部件经过 zip 加密，无法读取。", hint="请去掉加密，用 Word/WPS 另存为 .docx 后提交。")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise altered(f"部件“{name}”使用了 Word 不用的压缩方式")
+
+    def read(self, name: str) -> bytes:
+        """A part's bytes, inflated in chunks; FormRejected past the cap or when its data is broken."""
+        info = self.infos[name]
+        if info.file_size > self.max_part:
+            raise self._too_big(name)
+        out = bytearray()
+        try:
+            with self.zf.open(info) as fh:
+                while chunk := fh.read(CHUNK):
+                    out += chunk
+                    if len(out) > self.max_part:
+                        raise self._too_big(name)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise damaged(f"{name} 部分的压缩数据有误") from None
+        return bytes(out)
+
+    def read_xml(self, name: str) -> bytes:
+        """A part that will be parsed as XML: bounded, and with no DTD."""
+        data = self.read(name)
+        _check_prolog(name, data[:PROLOG_MAX], complete=True)
+        return data
+
+    def check_xml_parts(self, already: set[str] = frozenset()) -> None:
+        """No XML part may carry a DTD: read each one's prolog only (up to its root element)."""
+        for name, info in self.infos.items():
+            if name in already or not name.lower().endswith((".xml", ".rels")) or info.file_size == 0:
+                continue
+            head = bytearray()
+            try:
+                with self.zf.open(info) as fh:
+                    while len(head) < PROLOG_MAX:
+                        chunk = fh.read(4096)
+                        if not chunk:
+                            break
+                        head += chunk
+                        if _check_prolog(name, bytes(head), complete=False):
+                            break
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+                raise damaged(f"{name} 部分的压缩数据有误") from None
+            else:
+                _check_prolog(name, bytes(head), complete=True)
+
+    def main_part(self) -> str:
+        """The main document part as Word finds it: _rels/.rels' officeDocument relationship."""
+        if "_rels/.rels" in self.infos:
+            for rel_type, target in self.relationships(""):
+                if rel_type.endswith(OFFICE_DOCUMENT):
+                    return target
+        if "word/document.xml" in self.infos:
+            return "word/document.xml"
+        raise FormRejected("文件不是 Word 文档（缺少正文部分）。", hint="请用 Word/WPS 打开下发的通知单填写后另存为 .docx。")
+
+    def relationships(self, source: str) -> list[tuple[str, str]]:
+        """(type, target part name) of the internal relationships of ``source`` ('' for the package)."""
+        folder, base = posixpath.split(source)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        if rels not in self.infos:
+            return []
+        out = []
+        for m in _RELATIONSHIP.finditer(self.read_xml(rels)):
+            attrs = {k.decode(): (v1 or v2).decode("utf-8", "replace") for k, v1, v2 in _ATTR.findall(m.group(1))}
+            if attrs.get("TargetMode", "").lower() == "external" or "Target" not in attrs:
+                continue
+            target = attrs["Target"]
+            joined = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            part = posixpath.normpath(joined)
+            if part.startswith("../") or part == "..":
+                raise altered(f"{rels} 中的关系指向压缩包以外的“{target}”")
+            if part in self.infos:
+                out.append((attrs.get("Type", ""), part))
+        return out
+
+    def _too_big(self, name: str) -> FormRejected:
+        cap = self.max_part / MB
+        return FormRejected(
+            f"文件中的 {name} 部分解压后超过 {cap:g} MB 上限，不像正常填写的表单，未读取（可能是恶意构造的压缩炸弹）。",
+            hint=f"请在 Word/WPS 中打开检查后重新另存为 .docx 提交。{SETTING_HINT}",
+        )
+
+
+def _check_prolog(name: str, head: bytes, *, complete: bool) -> bool:
+    """True once the root element starts; FormRejected for a DTD (or a prolog no Office writes)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    elif head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    m = _ELEMENT.search(head)
+    prolog = head[: m.start()] if m else head
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+        raise altered(f"{name} 部分含有 DTD 声明")
+    if m is None and complete and len(head) >= PROLOG_MAX:
+        raise altered(f"{name} 部分开头过长，找不到根元素")
+    return m is not None
