@@ -123,9 +123,9 @@ def test_pdf_fonts_are_the_chosen_ones_all_embedded(notified, soffice):
     assert han == {"NotoSerifCJK", "NotoSansCJK"}, han
 
 
-def test_first_page_renders_for_a_person(ws, soffice, tmp_path):
-    generate(ws, "notice", ids=["DB-2026-002"], pdf=True)
-    pdf = notice_path(ws, "DB-2026-002").with_suffix(".pdf")
+def test_first_page_renders_for_a_person(notified, soffice, tmp_path):
+    generate(notified, "notice", ids=["DB-2026-002"], force=True, pdf=True)  # numbered by the first run
+    pdf = notice_path(notified, "DB-2026-002").with_suffix(".pdf")
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     png = next(tmp_path.glob("page*.png"))
     img = Image.open(png).convert("L")
