@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from toolkit import generate
 from toolkit.cli import main
+from toolkit.errors import WriteFailed
 from toolkit.forms.identity import Identity
 from toolkit.forms.kinds import NOTICE
 from toolkit.ledger import schema as S
@@ -191,7 +192,7 @@ def test_a_document_that_cannot_be_written_stops_the_batch_and_leaves_the_ledger
     blocked = ws.outbox / "督查督办通知单" / "DB-2026-003_主办_后勤管理处_督查督办通知单.docx"
     blocked.mkdir(parents=True)  # a folder where the document should go: os.replace fails
     before = digest(ws.ledger_path)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteFailed, match="同名的文件夹"):
         generate(ws, "notice")
     assert digest(ws.ledger_path) == before, "no document batch half-recorded in the ledger"
     assert not list(blocked.parent.glob(".*.tmp"))

@@ -85,3 +85,42 @@ class FormRejected(ToolkitError):
     """A returned form cannot be applied; the message says why and what to do."""
 
     exit_code = 7
+
+
+class WorkspaceBusy(LedgerLocked):
+    """Another dangwu command holds the workspace lock (commands on one workspace run one at a time)."""
+
+
+class LedgerChanged(LedgerLocked):
+    """The ledger file changed on disk after this command loaded it; saving would lose those changes."""
+
+
+class LedgerReadOnly(LedgerLocked):
+    """The ledger file is marked read-only (or immutable); it is never silently replaced."""
+
+
+class WriteFailed(ToolkitError):
+    """A file could not be written: disk full, read-only folder or file, no permission."""
+
+    exit_code = 9
+
+
+def write_failed(exc: OSError, path, what: str, *, changed: str = "本次未做任何修改。") -> WriteFailed:
+    """A WriteFailed naming the file and the cause of ``exc`` in Chinese (``changed`` says what the run left done)."""
+    import errno
+
+    causes = {
+        errno.ENOSPC: ("磁盘空间已满", "请清理磁盘（或换到空间充足的位置）后重试。"),
+        errno.EDQUOT: ("磁盘配额已用完", "请清理文件或请管理员增加配额后重试。"),
+        errno.EFBIG: ("文件超出允许的大小（磁盘或系统限制）", "请清理磁盘或请管理员放宽限制后重试。"),
+        errno.EROFS: ("所在磁盘是只读的", "请把工作区放在可写的磁盘上后重试。"),
+        errno.EACCES: ("没有写入权限（文件或文件夹是只读的）", "请取消该文件或文件夹的只读属性，或请管理员授予写入权限后重试。"),
+        errno.EPERM: ("系统不允许修改（文件或文件夹被锁定，如设置了“不可更改”属性）", "请解除锁定（如 chattr -i）或请管理员处理后重试。"),
+        errno.ENAMETOOLONG: ("文件名过长", "请把文件改成较短的名称后重试。"),
+        errno.EISDIR: ("该位置已有一个同名的文件夹", "请移走或改名该文件夹后重试。"),
+        errno.ENOENT: ("所在文件夹不存在或已被移走", "请检查工作区的文件夹是否完整后重试。"),
+    }
+    unknown = f"系统报告错误 {errno.errorcode.get(exc.errno, type(exc).__name__)}"
+    cause, hint = causes.get(exc.errno, (unknown, "请检查磁盘空间和文件夹权限后重试。"))
+    name = str(path).encode("utf-8", "replace").decode("utf-8")  # printable even for undecodable names
+    return WriteFailed(f"无法写入{what} {name}：{cause}。{changed}", hint=hint)

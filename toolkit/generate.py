@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -9,13 +10,14 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import LedgerInvalid, TemplateError, UsageError
+from .errors import LedgerInvalid, TemplateError, ToolkitError, UsageError, write_failed
 from .forms.identity import PROPERTY, Identity, fingerprint, normalise
 from .forms.kinds import KINDS, FormKind
 from .forms.merge import merged_parts
 from .forms.template import CompiledTemplate, docx_text
 from .ledger.validate import check_ledger, errors_of
 from .ledger.workbook import ChangeContext, Ledger
+from .lock import die_with_parent, workspace_lock
 from .pdf.render import PdfJob, PdfResult, make_pdfs
 from .registers import supervision as sup
 from .registers.units import Units
@@ -94,6 +96,12 @@ def generate(
     kind = KINDS.get(kind_code)
     if kind is None:
         raise UsageError(f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(KINDS)}。")
+    with contextlib.nullcontext() if dry_run else workspace_lock(ws.root, f"generate {kind_code}"):
+        return _generate(ws, kind, kind_code, ids, unit, force, dry_run, pdf, merge, progress)
+
+
+def _generate(ws: Workspace, kind: FormKind, kind_code, ids, unit, force, dry_run, pdf, merge, progress) -> GenerateResult:
+    """The body of ``generate`` (under the workspace lock unless it is a dry run)."""
     ledger = open_valid_ledger(ws, for_write=not dry_run)
     template = compile_kind(ws, kind)
     context = ChangeContext(operation=f"生成{kind.title}")
@@ -103,6 +111,53 @@ def generate(
     if not dry_run:  # only the rows this command works on are numbered
         result.numbered = sup.assign_numbers(ledger, ws.settings.prefixes["supervision"], context, [job[0] for job in jobs])
     outdir = ws.outbox / kind.outdir
+    try:
+        before = set(os.listdir(outdir))  # files a failed run must not delete
+    except OSError:
+        before = set()
+    try:
+        ledger_bytes = _write_documents(ws, kind, ledger, units, template, jobs, outdir, context, result, dry_run, progress)
+        if dry_run:
+            return result
+        if ledger_bytes is not None:
+            ledger.save(keep_backups=ws.settings.backups, data=ledger_bytes)
+    except BaseException as exc:
+        _roll_back(result.documents, before, exc)
+        raise
+    contexts = [{k: docx_text(v) for k, v in values.items()} for values in result.contexts] if merge or pdf else []
+    if merge and contexts:
+        result.merged = ws.outbox / "打印" / f"{kind.title}_合并打印_{dt.datetime.now():%Y%m%d-%H%M%S}.docx"
+        core = {"title": f"{kind.title} 合并打印", "creator": ws.settings.org_name}
+        _put_bytes(result.merged, template.to_bytes(merged_parts(template, contexts), core, {}))
+    if pdf and contexts:
+        pdf_jobs = [PdfJob(c, d.identity, d.path.with_suffix(".pdf")) for c, d in zip(contexts, result.documents)]
+        merged_pdf = result.merged.with_suffix(".pdf") if result.merged else None
+        result.pdf = make_pdfs(template, pdf_jobs, ws.settings, merged_pdf)
+    return result
+
+
+def _roll_back(documents: list[Generated], before: set[str], exc: BaseException) -> None:
+    """After a failure before or during the ledger save: delete the documents this run added to outbox/.
+
+    Documents that replaced files already there cannot be taken back; the error message says so,
+    so that "nothing was changed" is only ever said when it is true.
+    """
+    replaced = 0
+    for d in documents:
+        if d.path.name in before:
+            replaced += 1
+            continue
+        try:
+            d.path.unlink(missing_ok=True)
+        except OSError:
+            replaced += 1
+    if replaced and isinstance(exc, ToolkitError):
+        exc.message = exc.message.replace("本次未做任何修改。", "台账未作修改，本次新写的表单已删除。")
+        exc.message += f"但 outbox/ 中原有的 {replaced} 份同名表单已被本次重新生成的内容覆盖。"
+
+
+def _write_documents(ws, kind, ledger, units, template, jobs, outdir, context, result, dry_run, progress) -> bytes | None:
+    """Plan every document, have the writers write them, and serialise the ledger meanwhile."""
     with DocumentWriter(template, 0 if dry_run else len(jobs), progress) as writer:
         for row, name, role, extra in jobs:
             values = kind.values(row, units, name, role, ws.settings, extra)
@@ -116,22 +171,11 @@ def generate(
             writer.add((path, values, _core(kind, ident, ws.settings.org_name), str(ident)))  # writers start at once
             kind.mark(row, role, extra, context)
         if dry_run:
-            return result
+            return None
         refresh_warnings(ledger, [job[0] for job in jobs], ws.settings)  # 预警 of the rows notified or chased
         ledger_bytes = ledger.serialise() if ledger.pending else None  # overlaps with the writers
         writer.wait()  # a failed document stops here, before the ledger is saved
-    if ledger_bytes is not None:
-        ledger.save(keep_backups=ws.settings.backups, data=ledger_bytes)
-    contexts = [{k: docx_text(v) for k, v in values.items()} for values in result.contexts] if merge or pdf else []
-    if merge and contexts:
-        result.merged = ws.outbox / "打印" / f"{kind.title}_合并打印_{dt.datetime.now():%Y%m%d-%H%M%S}.docx"
-        core = {"title": f"{kind.title} 合并打印", "creator": ws.settings.org_name}
-        _put_bytes(result.merged, template.to_bytes(merged_parts(template, contexts), core, {}))
-    if pdf and contexts:
-        pdf_jobs = [PdfJob(c, d.identity, d.path.with_suffix(".pdf")) for c, d in zip(contexts, result.documents)]
-        merged_pdf = result.merged.with_suffix(".pdf") if result.merged else None
-        result.pdf = make_pdfs(template, pdf_jobs, ws.settings, merged_pdf)
-    return result
+    return ledger_bytes
 
 
 class DocumentWriter:
@@ -154,7 +198,9 @@ class DocumentWriter:
         if total >= PROCESSES_FROM and self.cores >= 2 and CAN_FORK:
             global _WORKER_TEMPLATE
             _WORKER_TEMPLATE = template
-            self.pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.cores, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
+            )
 
     def __enter__(self) -> DocumentWriter:
         return self
@@ -235,17 +281,20 @@ def _put_bytes(path: Path, data: bytes) -> None:
     """Write a finished file through ``.name.tmp`` and rename it into place (no torn documents)."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:  # full disk, read-only outbox/: a message, not a traceback (the ledger is saved after)
+        raise write_failed(exc, path, "表单", changed="本次未做任何修改。") from exc
 
 
 def write_document(template: CompiledTemplate, path: Path, values: dict, core: dict, ident: str) -> None:

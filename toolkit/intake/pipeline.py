@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -13,10 +14,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import FormRejected
+from ..errors import FormRejected, write_failed
 from ..forms.kinds import KINDS
 from ..generate import open_valid_ledger
-from ..ledger.workbook import ChangeContext
+from ..ledger.workbook import ChangeContext, Ledger
+from ..lock import crash_point, die_with_parent, workspace_lock
 from ..registers import supervision as sup
 from ..registers import supervision_in as sin
 from ..registers.units import Units
@@ -32,6 +34,9 @@ RECORDED = "已登记"  # a 协办 unit's reply: kept in 办理进展, the item'
 PARALLEL_FROM = 24  # files: below this a process pool costs more than it saves
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: read in this process
 ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
+NAME_MAX = 255  # bytes in one file name (ext4, tmpfs, NTFS in UTF-16 units)
+REASON_SUFFIX = ".原因.txt"
+PENDING = Path(".dangwu") / "ingest-pending.json"  # the intent of the run: where each file goes
 PDF_HEADER_WITHIN = 1024  # bytes: where PDF readers look for %PDF-
 WORD_SUFFIXES = (".docx", ".doc", ".docm", ".dotx", ".wps")
 log = logging.getLogger(__name__)
@@ -47,6 +52,7 @@ class Outcome:
     unit: str = ""
     message: str = ""
     moved_to: str = ""
+    sha256: str = ""
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -91,36 +97,60 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
 
     Large batches are read by a pool of processes that starts before the ledger is loaded, so reading
     and loading overlap; forms are applied one by one, in file order, in this process.
+
+    A kill at any instant ends where one clean run would: before the ledger is saved, the run writes
+    (and syncs, once) its intent — each file's SHA-256, destination and reason — to
+    ``.dangwu/ingest-pending.json``; the next run first completes those moves when the save happened
+    (the batch's SHA-256s are in 变更记录) or drops the intent when it did not.
     """
-    files = inbox_files(ws, paths)
-    with Reader(files, ws.settings.max_part_mb * MB) as reader:
-        ledger = open_valid_ledger(ws, for_write=True)
-        units = Units.from_ledger(ledger)
-        seen = ledger.journal_sha256s()
-        outcomes = _apply_all(ws, ledger, units, seen, progress(reader) if progress else reader)
-    if ledger.pending:
-        ledger.save(keep_backups=ws.settings.backups)
-    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
-    inbox = ws.inbox.resolve()
-    for path, outcome in outcomes:
-        _file_away(ws, path, outcome, stamp, from_inbox=path.parent.resolve() == inbox)
+    with workspace_lock(ws.root, "ingest"):
+        finish_pending(ws)
+        files = inbox_files(ws, paths)
+        with Reader(files, ws.settings.max_part_mb * MB) as reader:
+            ledger = open_valid_ledger(ws, for_write=True)
+            units = Units.from_ledger(ledger)
+            seen = ledger.journal_sha256s()
+            crash_point("reading")
+            outcomes = _apply_all(ws, ledger, units, seen, progress(reader) if progress else reader)
+        data = ledger.serialise() if ledger.pending else None
+        inbox = ws.inbox.resolve()
+        plan = _plan(ws, outcomes, inbox, dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+        _write_pending(ws, plan, hashlib.sha256(data).hexdigest() if data is not None else "")
+        crash_point("after-intent")
+        try:
+            if data is not None:
+                ledger.save(keep_backups=ws.settings.backups, data=data)
+        except BaseException:
+            (ws.root / PENDING).unlink(missing_ok=True)
+            raise
+        crash_point("after-save")
+        _carry_out(ws, plan)
     return [o for _, o in outcomes]
 
 
 def _apply_all(ws: Workspace, ledger, units: Units, seen: set[str], results) -> list[tuple[Path, Outcome]]:
     """Check and apply each read file in turn (duplicates by content are refused)."""
     outcomes: list[tuple[Path, Outcome]] = []
+    refused: dict[str, str] = {}  # sha -> reason, for a second copy of a refused file in the same batch
     for path, sha, form, problem in results:
-        if sha in seen:
-            outcomes.append((path, Outcome(path.name, DUPLICATE, message="该文件此前已处理过（内容完全相同），本次未改动台账。")))
+        name = readable(path.name)
+        if sha and sha in seen:
+            outcomes.append((path, Outcome(name, DUPLICATE, message="该文件此前已处理过（内容完全相同）。")))
             continue
-        seen.add(sha)
-        outcome = Outcome(path.name, REJECTED, message=problem)
+        if sha and sha in refused:
+            outcomes.append((path, Outcome(name, REJECTED, message=refused[sha])))
+            continue
+        outcome = Outcome(name, REJECTED, message=problem)
         if form is not None:
             try:
                 _apply_one(ws, ledger, units, path, sha, form, outcome)
             except FormRejected as exc:
                 outcome.result, outcome.message = REJECTED, str(exc)
+        if outcome.result != REJECTED:
+            seen.add(sha)
+        elif sha:
+            refused[sha] = outcome.message
+        outcome.sha256 = sha
         outcomes.append((path, outcome))
     return outcomes
 
@@ -181,7 +211,9 @@ class Reader:
         self.pool = None
         read = functools.partial(read_returned, max_part=max_part)
         if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and CAN_FORK:
-            self.pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(
+                max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
+            )
             self.results = self.pool.map(read, files, chunksize=8)
         else:
             self.results = map(read, files)
@@ -209,7 +241,7 @@ def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: 
         raise FormRejected(f"识别码中的表单类型“{ident.kind}”本系统不认识。", hint="请使用督查小组下发的表单。")
     row = sin.check_identity(ledger, units, ident, form.fields, kind.prefilled, ws.settings)
     feedback = sin.read_feedback(form.fields, row.date("交办时间"))
-    context = ChangeContext(operation="登记回执", source=path.name, sha256=sha)
+    context = ChangeContext(operation="登记回执", source=readable(path.name), sha256=sha)
     changed = sin.apply_feedback(row, ident.role, feedback, context)
     refresh_warnings(ledger, [row] if changed else (), ws.settings)  # the 预警 cell follows the new state
     ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{feedback.status}"))
@@ -221,31 +253,210 @@ def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: 
         outcome.message = "协办单位反馈已记入“办理进展”（不改变事项状态）。"
 
 
-def _file_away(ws: Workspace, path: Path, outcome: Outcome, stamp: str, *, from_inbox: bool) -> None:
-    """Move (from inbox/) or copy (from elsewhere) to processed/ or rejected/, with a reason file for rejections."""
-    rejected = outcome.result in (REJECTED, DUPLICATE)
-    folder = ws.rejected if rejected else ws.processed
-    target = _free_name(folder / path.name)
-    if from_inbox:
-        shutil.move(str(path), target)
-    else:
-        shutil.copy2(path, target)
-    outcome.moved_to = str(target.relative_to(ws.root))
-    if rejected:
-        about = f"事项：{outcome.number}　单位：{outcome.unit}\n" if outcome.number else ""
-        reason = (
-            f"文件：{path.name}\n{about}时间：{stamp}\n结果：{'重复提交' if outcome.result == DUPLICATE else '未能登记，已退回'}\n"
-            f"原因：{outcome.message}\n\n台账未因此文件作任何修改。改正后请重新放入 inbox/ 再运行 dangwu ingest。\n"
+def readable(name: str) -> str:
+    """A file name as text that can be printed and stored in the ledger.
+
+    Names that are not valid UTF-8 (GBK names from Windows zips) reach Python with their bytes
+    escaped as lone surrogates, which neither the terminal nor openpyxl accepts: they are decoded as
+    GB18030 when that works, else shown with U+FFFD for the undecodable bytes.
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
+def _plan(ws: Workspace, outcomes: list[tuple[Path, Outcome]], inbox: Path, stamp: str) -> list[dict]:
+    """Where each file goes (processed/ or rejected/, a free name that fits), with its reason text."""
+    plan, taken = [], set()
+    for path, outcome in outcomes:
+        rejected = outcome.result in (REJECTED, DUPLICATE)
+        folder = ws.rejected if rejected else ws.processed
+        target = _free_name(folder / path.name, reserve=len(REASON_SUFFIX.encode()) if rejected else 0, taken=taken)
+        taken.add(target)
+        outcome.moved_to = readable(str(target.relative_to(ws.root)))
+        reason = None
+        if rejected:
+            about = f"事项：{outcome.number}　单位：{outcome.unit}\n" if outcome.number else ""
+            reason = (
+                f"文件：{outcome.file}\n{about}时间：{stamp}\n结果：{'重复提交' if outcome.result == DUPLICATE else '未能登记，已退回'}\n"
+                f"原因：{outcome.message}\n\n台账未因此文件作任何修改。"
+                + ("无需再次提交。\n" if outcome.result == DUPLICATE else "改正后请重新放入 inbox/ 再运行 dangwu ingest。\n")
+            )
+        plan.append(
+            {
+                "src": str(path.absolute()),
+                "sha": outcome.sha256,
+                "dest": str(target.relative_to(ws.root)),
+                "move": path.parent.resolve() == inbox,
+                "journalled": outcome.result in (APPLIED, UNCHANGED, RECORDED),
+                "reason": reason,
+            }
         )
-        target.with_name(target.name + ".原因.txt").write_text(reason, encoding="utf-8")
+    return plan
 
 
-def _free_name(target: Path) -> Path:
-    """``target`` or, when taken, ``name (2).ext`` etc."""
-    if not target.exists():
-        return target
-    for i in range(2, 10000):
-        cand = target.with_name(f"{target.stem} ({i}){target.suffix}")
-        if not cand.exists():
+def _write_pending(ws: Workspace, plan: list[dict], ledger_sha: str) -> None:
+    """The run's intent, synced once (temp + fsync + rename) before the ledger is saved."""
+    path = ws.root / PENDING
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(exist_ok=True)
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump({"ledger_sha256": ledger_sha, "files": plan}, fh, ensure_ascii=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_failed(exc, path.relative_to(ws.root), "登记记录") from exc
+
+
+def finish_pending(ws: Workspace) -> int:
+    """Complete the file moves of a run killed after its ledger save; drop the intent of one killed before.
+
+    Returns the number of files filed away now. Called by ``ingest`` under the workspace lock.
+    """
+    path = ws.root / PENDING
+    try:
+        intent = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return 0
+    except (OSError, ValueError):
+        path.unlink(missing_ok=True)  # torn (cannot happen: written by rename): the files are still in inbox/
+        return 0
+    plan = intent.get("files", [])
+    journalled = {e["sha"] for e in plan if e.get("journalled")}
+    saved = not journalled  # nothing to save: the moves stand on their own
+    if journalled:
+        with open(ws.ledger_path, "rb") as fh:
+            saved = hashlib.file_digest(fh, "sha256").hexdigest() == intent.get("ledger_sha256")
+        if not saved:  # the ledger may have been saved by a later command since: look in 变更记录
+            saved = bool(journalled & Ledger.load(ws.ledger_path).journal_sha256s())
+    if not saved:
+        path.unlink(missing_ok=True)  # killed before the save: the files are still where they were
+        return 0
+    return _carry_out(ws, plan, recovering=True)
+
+
+def _carry_out(ws: Workspace, plan: list[dict], *, recovering: bool = False) -> int:
+    """Write each reason file, then move (from inbox/) or copy the file; the intent is removed at the end.
+
+    A move that fails (no permission, full disk) leaves the intent in place for the next run.
+    """
+    done, failed = 0, []
+    for folder in {(ws.root / e["dest"]).parent for e in plan}:
+        folder.mkdir(parents=True, exist_ok=True)
+    for entry in plan:
+        src, dest = Path(entry["src"]), ws.root / entry["dest"]
+        try:
+            if _file_away(ws, src, dest, entry, recovering):
+                done += 1
+        except OSError as exc:
+            failed.append((entry, exc))
+    for folder in {ws.inbox, ws.processed, ws.rejected}:
+        _fsync_dir(folder)
+    pending = ws.root / PENDING
+    if failed:
+        _write_pending(ws, [e for e, _ in failed], "")
+        entry, exc = failed[0]
+        raise write_failed(
+            exc,
+            entry["dest"],
+            "文件",
+            changed=f"台账已更新；{len(failed)} 个文件未能移入 processed/ 或 rejected/，仍在原处。改正后再运行 dangwu ingest 会把它们放好（不会重复登记）。",
+        )
+    pending.unlink(missing_ok=True)
+    return done
+
+
+def _file_away(ws: Workspace, src: Path, dest: Path, entry: dict, recovering: bool) -> bool:
+    """Reason file first (atomically), then the file itself; False when it was already in place."""
+    if recovering:
+        if dest.exists() or dest.is_symlink():  # the rename (or copy) was done before the kill
+            if entry["reason"] is not None:
+                _put_text(dest.with_name(dest.name + REASON_SUFFIX), entry["reason"])
+            return False
+        if not src.exists() or not _same_file(src, entry["sha"]):
+            return False  # gone, or another file now bears its name
+    if entry["reason"] is not None:
+        _put_text(dest.with_name(dest.name + REASON_SUFFIX), entry["reason"])
+        crash_point("reason")
+    if entry["move"]:
+        try:
+            os.rename(src, dest)
+        except OSError as exc:
+            if exc.errno != 18:  # EXDEV: another file system
+                raise
+            _copy(src, dest)
+            src.unlink()
+    else:
+        _copy(src, dest)
+    crash_point("moved")
+    return True
+
+
+def _same_file(path: Path, sha: str) -> bool:
+    return not sha or sha256_of(path) == sha
+
+
+def _put_text(path: Path, text: str) -> None:
+    """Write a small text file through a short temp name and a rename (never a half-written reason)."""
+    tmp = path.with_name(f".dangwu-{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _copy(src: Path, dest: Path) -> None:
+    """Copy through a temp name and a rename (a kill never leaves a half copy under the real name)."""
+    tmp = dest.with_name(f".dangwu-{os.getpid()}.tmp")
+    try:
+        shutil.copy2(src, tmp)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """One fsync per folder per run makes the run's renames durable."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _fit(stem: str, tail: str, limit: int) -> str:
+    """``stem + tail`` cut to ``limit`` bytes at a character boundary, the cut marked with …."""
+    name = stem + tail
+    if len(os.fsencode(name)) <= limit:
+        return name
+    room = limit - len(os.fsencode(tail)) - len("…".encode())
+    while stem and len(os.fsencode(stem)) > room:
+        stem = stem[:-1]
+    return stem + "…" + tail
+
+
+def _free_name(target: Path, *, reserve: int = 0, taken=()) -> Path:
+    """``target`` or, when taken, ``name (2).ext`` etc.; shortened so it (plus ``reserve`` bytes) fits a file name."""
+    limit = NAME_MAX - reserve
+    suffix = target.suffix if len(os.fsencode(target.suffix)) <= 16 else ""
+    stem = target.name[: len(target.name) - len(suffix)] if suffix else target.name
+    for i in range(1, 10000):
+        cand = target.with_name(_fit(stem, (f" ({i})" if i > 1 else "") + suffix, limit))
+        if cand not in taken and not cand.exists():
             return cand
     raise FileExistsError(target)

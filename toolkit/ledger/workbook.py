@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import functools
 import getpass
+import hashlib
 import io
 import os
 import re
@@ -19,9 +20,10 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..dates import parse_date
-from ..errors import LedgerError
+from ..errors import LedgerChanged, LedgerError
+from ..lock import workspace_lock
 from . import schema as S
-from .store import atomic_write, refuse_if_open
+from .store import atomic_write, refuse_if_open, refuse_if_read_only
 from .tail import Tail
 from .tail import save as save_tail
 from .tail import split as split_tail
@@ -306,6 +308,7 @@ class Ledger:
         self.wb = wb
         self.tail = tail  # 变更记录 rows 2… kept as XML outside openpyxl (see tail.py); None: openpyxl holds them
         self.pending: list[Change] = []
+        self.loaded: tuple[int, int, str] | None = None  # (size, mtime_ns, sha256) of the file as loaded
         self.views: dict[str, SheetView] = {}
         for sheet in S.ALL_SHEETS:
             if sheet.name in wb.sheetnames:
@@ -321,15 +324,21 @@ class Ledger:
             )
         if for_write:
             refuse_if_open(path)
+            refuse_if_read_only(path)
         try:
-            light, tail = split_tail(path.read_bytes(), S.JOURNAL.name)
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                raw = fh.read()
+            light, tail = split_tail(raw, S.JOURNAL.name)
             wb = openpyxl.load_workbook(io.BytesIO(light))
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
             raise LedgerError(
                 f"台账文件 {path.name} 无法打开：不是有效的 .xlsx 工作簿（{type(exc).__name__}）。",
                 hint="请用 Excel/WPS 另存为 .xlsx，或从 .backup/ 中恢复上一版本。",
             ) from exc
-        return cls(path, wb, tail)
+        ledger = cls(path, wb, tail)
+        ledger.loaded = (st.st_size, st.st_mtime_ns, hashlib.sha256(raw).hexdigest())
+        return ledger
 
     def sheet(self, name: str) -> SheetView:
         """The view of a sheet; LedgerError when the workbook lacks it (optional sheets are created)."""
@@ -373,18 +382,45 @@ class Ledger:
         return buf.getvalue()
 
     def save(self, *, keep_backups: int = 20, data: bytes | None = None) -> Path | None:
-        """Write the workbook (``data`` from serialise(), or serialised now) atomically, keeping a backup."""
+        """Write the workbook (``data`` from serialise(), or serialised now) atomically, keeping a backup.
+
+        Holds the workspace lock while it writes, and refuses (LedgerChanged, nothing written) when the
+        file changed on disk since it was loaded: another program's changes are never overwritten.
+        """
         try:
             data = self.serialise() if data is None else data
-            backup = atomic_write(self.path, lambda fh: fh.write(data), keep_backups=keep_backups)
+            with workspace_lock(self.path.parent, "save"):
+                self.refuse_if_changed()
+                backup = atomic_write(self.path, lambda fh: fh.write(data), keep_backups=keep_backups)
+                st = os.stat(self.path)
         except BaseException:
             if self.tail is not None:
                 self.tail.discard()
             raise
+        self.loaded = (st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
         if self.tail is not None:
             self.tail.commit()
         self.pending = []
         return backup
+
+    def refuse_if_changed(self) -> None:
+        """LedgerChanged when the file on disk is no longer the one this ledger was loaded from."""
+        if self.loaded is None:
+            return
+        size, mtime_ns, sha = self.loaded
+        try:
+            st = os.stat(self.path)
+            if (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
+                return
+            with open(self.path, "rb") as fh:
+                if hashlib.file_digest(fh, "sha256").hexdigest() == sha:
+                    return
+        except FileNotFoundError:
+            pass
+        raise LedgerChanged(
+            f"台账 {self.path.name} 在本命令读取之后被修改过（另一个程序或命令保存了它），为免覆盖那些修改，本次未做任何修改。",
+            hint="请重新运行本命令（它会在新的台账上重新执行）。",
+        )
 
     def journal_records(self) -> list[dict[str, str]]:
         """Every saved row of 变更记录 as {header: text}, oldest first."""
