@@ -35,18 +35,35 @@ TAGS = list(NOTICE.fields)  # the form kinds declare their tags; the templates m
 REMINDER_TAGS = list(REMINDER.fields)
 REPORT_TAGS = ["发文机关", "标题", "期间", "总体情况", "成效", "问题", "要求", "落款单位", "落款日期"]
 REPORT_SECTIONS = [("一、总体情况", "总体情况"), ("二、成效与表扬", "成效"), ("三、存在问题", "问题"), ("四、下一步要求", "要求")]
-# (header label, loop-item field, column width); widths add up to the 156 mm text width and
-# leave every 12 pt header on one line inside the 1 mm cell padding.
+# (loop-item field, column width, header text: \n breaks a long header where it reads well); widths
+# add up to the 156 mm text width and keep every 12 pt header line inside the 1 mm cell padding.
 STAT_COLUMNS = [
-    ("单位", Mm(34)),
-    ("主办", Mm(11)),
-    ("协办", Mm(11)),
-    ("按期办结", Mm(20)),
-    ("逾期办结", Mm(20)),
-    ("当前逾期", Mm(20)),
-    ("被催办", Mm(15)),
-    ("按期办结率", Mm(25)),
+    ("单位", Mm(28), "单位"),
+    ("主办", Mm(11), "主办"),
+    ("协办", Mm(11), "协办"),
+    ("按期办结", Mm(19), "按期办结"),
+    ("逾期办结", Mm(19), "逾期办结"),
+    ("退回重办后办结", Mm(19), "退回重办\n后办结"),
+    ("当前逾期", Mm(19), "当前逾期"),
+    ("被催办", Mm(15), "被催办"),
+    ("按期办结率", Mm(15), "按期\n办结率"),
 ]
+SOURCE_COLUMNS = [
+    ("来源", Mm(30), "督办来源"),
+    ("事项", Mm(18), "事项"),
+    ("已办结", Mm(20), "已办结"),
+    ("按期办结", Mm(22), "按期办结"),
+    ("退回重办后办结", Mm(24), "退回重办\n后办结"),
+    ("当前逾期", Mm(22), "当前逾期"),
+    ("办结率", Mm(20), "办结率"),
+]
+# GB/T 9704 attachments: (loop variable, the table's rows, the attachment's title); the 附件说明
+# under the body names them in this order and each is printed on its own page as 附件1, 附件2.
+REPORT_ATTACHMENTS = [
+    ("r", "单位统计", "各单位督办事项办理情况统计表", STAT_COLUMNS),
+    ("s", "来源统计", "各督办来源事项办理情况统计表", SOURCE_COLUMNS),
+]
+REDO_NOTE = "注：“退回重办后办结”指经办结审核退回重办、在新的办理时限内办结的事项，不计入按期办结。"
 LOOP_START, LOOP_END = "{%tr for r in 单位统计 %}", "{%tr endfor %}"
 FANGSONG, HEITI, XBS, LATIN = "仿宋_GB2312", "黑体", "方正小标宋简体", "Times New Roman"
 SONGTI = "宋体"
@@ -347,12 +364,38 @@ def build(path):
     doc = Document()
     setup_document(doc)
     add_notice_head(doc, "督查督办通知单")
+    add_redo_note(doc)
     pairs = [("立项编号", "交办时间"), ("督办来源", "督查形式"), ("主办单位", "协办单位"), ("办理时限", "分管校领导")]
     add_item_table(doc, pairs, ["督办事项", "工作要求"])
     add_feedback(doc, SITUATION_HEIGHT)
     add_closing(doc)
     add_identity_footer(doc)
     save(doc, path)
+
+
+def add_redo_note(doc):
+    """重办说明 (why the item was sent back, the deadline's change): a paragraph only 重办 notices keep.
+
+    docxtpl's paragraph tags drop the tag paragraphs, and the note's own paragraph when 重办说明 is empty.
+    """
+    add_line(doc, "{%p if 重办说明 %}", size=14, line_pt=22)
+    indent_first_line(add_line(doc, tag("重办说明"), size=14, line_pt=22, align=WD_ALIGN_PARAGRAPH.JUSTIFY), size=14)
+    add_line(doc, "{%p endif %}", size=14, line_pt=22)
+
+
+def verify_redo_note(path):
+    """An ordinary notice (empty 重办说明) has no trace of the note; a 重办 notice prints it as given."""
+    context = {t: f"测试值-{t}" for t in TAGS}
+    plain, _ = render(path, dict(context, 重办说明=""))
+    assert "测试值-文号" in plain and "{%" not in plain and plain.count("<w:p>") + plain.count("<w:p ") == _paragraphs(path) - 3
+    redo, doc = render(path, context)
+    assert [p.text for p in doc.paragraphs].count("测试值-重办说明") == 1, "重办说明 paragraph missing"
+
+
+def _paragraphs(path):
+    """Number of paragraphs in a template's document and footer parts."""
+    xml = xml_text(path)
+    return xml.count("<w:p>") + xml.count("<w:p ")
 
 
 def add_body(doc, text):
@@ -382,29 +425,57 @@ def mark_row(row, header=False):
         trpr.append(make_el("tblHeader"))
 
 
-def add_stat_table(doc):
-    """Per-unit statistics table: 黑体 header row, a docxtpl {%tr for %} row, one data row, a {%tr endfor %} row."""
-    heading = add_line(doc, "附表：各单位督办事项办理情况统计", HEITI, 14)
-    heading.paragraph_format.keep_with_next = True
-    ncol = len(STAT_COLUMNS)
+def add_stat_table(doc, var="r", rows="单位统计", columns=STAT_COLUMNS):
+    """A statistics table: 黑体 header row, a docxtpl {%tr for %} row, one data row, a {%tr endfor %} row."""
+    ncol = len(columns)
     table = doc.add_table(rows=4, cols=ncol)
-    format_table(table, [width for _, width in STAT_COLUMNS])
+    format_table(table, [width for _, width, _ in columns])
     center = WD_ALIGN_PARAGRAPH.CENTER
     header, start, data, end = table.rows
-    for cell, (name, _) in zip(header.cells, STAT_COLUMNS):
-        set_cell_font(cell, name, label=True, size=12, line_pt=18)
-    for cell, (name, _) in zip(data.cells, STAT_COLUMNS):
-        set_cell_font(cell, "{{ r." + name + " }}", size=12, line_pt=18, align=center)
+    for cell, (_, _, label) in zip(header.cells, columns):
+        set_cell_font(cell, label, label=True, size=12, line_pt=18)
+    for cell, (name, _, _) in zip(data.cells, columns):
+        set_cell_font(cell, "{{ " + var + "." + name + " }}", size=12, line_pt=18, align=center)
     # docxtpl drops each {%tr %} row whole; merging it keeps the tag on one readable line in Word.
-    for row, text in ((start, LOOP_START), (end, LOOP_END)):
+    for row, text in ((start, "{%tr for " + var + " in " + rows + " %}"), (end, LOOP_END)):
         set_cell_font(merge(row, 0, ncol - 1), text, size=12, line_pt=18, align=WD_ALIGN_PARAGRAPH.LEFT)
     mark_row(header, header=True)
     mark_row(data)
     return table
 
 
+def add_attachment_note(doc):
+    """GB/T 9704 附件说明 under the body: one blank line above, 附件：1.××× indented two characters,
+    further names under the first one's number; no punctuation after a name."""
+    add_line(doc, "").paragraph_format.keep_with_next = True
+    for i, (_, _, title, _) in enumerate(REPORT_ATTACHMENTS, start=1):
+        par = add_line(doc, f"附件：{i}.{title}" if i == 1 else f"{i}.{title}", align=WD_ALIGN_PARAGRAPH.LEFT)
+        if i == 1:
+            indent_first_line(par)
+        else:  # aligned with "1." of the first line: 2 characters of indent plus "附件："
+            par.paragraph_format.left_indent = Pt(16 * 5)
+            par._p.get_or_add_pPr().get_or_add_ind().set(qn("w:leftChars"), "500")
+        par.paragraph_format.keep_with_next = True  # 附件说明 and 落款 stay together with the body
+
+
+def add_attachment(doc, number, var, rows, title, columns):
+    """One 附件 on a new page: 附件N in 3号黑体 at the top left (line 1), the title centred on line 3, the table."""
+    head = add_line(doc, f"附件{number}", HEITI, 16, align=WD_ALIGN_PARAGRAPH.LEFT)
+    head.paragraph_format.page_break_before = True
+    head.paragraph_format.keep_with_next = True
+    add_line(doc, "").paragraph_format.keep_with_next = True
+    add_line(doc, title, XBS, 22, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.keep_with_next = True
+    add_line(doc, "（{{ 期间 }}）", align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.keep_with_next = True
+    add_stat_table(doc, var, rows, columns)
+    if var == "r":
+        add_line(doc, REDO_NOTE, size=12, line_pt=20, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+
+
 def build_report(path):
-    """Build the 督查督办工作情况报告 template: GB/T 9704 report with a per-unit statistics table loop."""
+    """Build the 督查督办工作情况报告 template: a GB/T 9704 report whose tables are attachments.
+
+    Body, 附件说明, 落款 and 成文日期, then each 附件 on its own page (table-row loops).
+    """
     doc = Document()
     setup_document(doc)
     center = WD_ALIGN_PARAGRAPH.CENTER
@@ -415,9 +486,13 @@ def build_report(path):
     for heading, name in REPORT_SECTIONS:
         indent_first_line(add_line(doc, heading, HEITI, 16)).paragraph_format.keep_with_next = True
         add_body(doc, tag(name))
-    add_stat_table(doc)
+    # the report's closing line moves with the 附件说明 and 落款: 落款 never stands on a page without text
+    add_body(doc, "特此报告。").paragraph_format.keep_with_next = True
+    add_attachment_note(doc)
     add_line(doc, "").paragraph_format.keep_with_next = True
     add_signature(doc)
+    for number, (var, rows, title, columns) in enumerate(REPORT_ATTACHMENTS, start=1):
+        add_attachment(doc, number, var, rows, title, columns)
     add_page_number_footer(doc)
     save(doc, path)
 
@@ -492,6 +567,7 @@ def verify_form(path, tags, label_sets, special_key="督办事项"):
 def verify(path):
     """Assert tags are unsplit, label cells are exact single runs, and docxtpl renders all values."""
     verify_form(path, TAGS, LABELS)
+    verify_redo_note(path)
 
 
 def verify_reminder(path):
@@ -507,24 +583,38 @@ def verify_reminder(path):
 
 
 def verify_report(path):
-    """Check the report: whole tags, the {%tr %} loop rows, no identity, a PAGE field, and a 2-unit render."""
-    xml = check_tags(path, REPORT_TAGS + ["r." + name for name, _ in STAT_COLUMNS])
-    assert LOOP_START in xml and LOOP_END in xml, "table-row loop tags split or missing"
+    """Check the report: whole tags, the {%tr %} loops, 附件说明 before 落款, each 附件 on a new page, a render."""
+    loops = [f"{var}.{name}" for var, _, _, columns in REPORT_ATTACHMENTS for name, _, _ in columns]
+    xml = check_tags(path, REPORT_TAGS + loops)
+    assert LOOP_START in xml and "{%tr for s in 来源统计 %}" in xml, "table-row loop tags split or missing"
     assert "识别码" not in xml, "the report must carry no identity"
     assert "PAGE" in xml and 'fldCharType="begin"' in xml, "page-number field missing"
-    (table,) = Document(str(path)).tables
-    assert [c.text for c in table.rows[0].cells] == [name for name, _ in STAT_COLUMNS], "header row differs"
+    template = Document(str(path))
+    texts = [p.text for p in template.paragraphs]
+    note = texts.index("附件：1." + REPORT_ATTACHMENTS[0][2])
+    assert texts[note - 1] == "" and texts[note + 1] == "2." + REPORT_ATTACHMENTS[1][2], "附件说明 lines"
+    assert texts.index(tag("落款单位")) > note + 1, "落款 must follow the 附件说明"
+    assert texts[note - 2] == "特此报告。" and template.paragraphs[note - 2].paragraph_format.keep_with_next, "closing line"
+    for i, (_, _, title, _) in enumerate(REPORT_ATTACHMENTS, start=1):
+        head = template.paragraphs[texts.index(f"附件{i}")]
+        assert head.paragraph_format.page_break_before, f"附件{i} must start a new page"
+        assert texts[texts.index(f"附件{i}") + 2] == title, f"附件{i} title not on line 3"
+    for table, (_, _, _, columns) in zip(template.tables, REPORT_ATTACHMENTS):
+        assert [c.text for c in table.rows[0].cells] == [label for _, _, label in columns], "header row differs"
     context = {t: f"测试值-{t}" for t in REPORT_TAGS}
     units = [
-        {"单位": "甲学院", "主办": 3, "协办": 1, "按期办结": 2, "逾期办结": 1, "当前逾期": 0, "被催办": 1, "按期办结率": "66.7%"},
-        {"单位": "乙处 R&D", "主办": 5, "协办": 2, "按期办结": 5, "逾期办结": 0, "当前逾期": 0, "被催办": 0, "按期办结率": "100.0%"},
-    ]
-    rendered, doc = render(path, dict(context, 总体情况=SPECIAL, 单位统计=units))
+        {"单位": "甲学院", "主办": 3, "协办": 1, "按期办结": 1, "逾期办结": 1, "退回重办后办结": 1, "当前逾期": 0, "被催办": 1,
+         "按期办结率": "33.3%"},
+        {"单位": "乙处 R&D", "主办": 5, "协办": 2, "按期办结": 5, "逾期办结": 0, "退回重办后办结": 0, "当前逾期": 0, "被催办": 0,
+         "按期办结率": "100.0%"},
+    ]  # fmt: skip
+    sources = [{"来源": "会议决议", "事项": 2, "已办结": 2, "按期办结": 1, "退回重办后办结": 1, "当前逾期": 0, "办结率": "100.0%"}]
+    rendered, doc = render(path, dict(context, 总体情况=SPECIAL, 单位统计=units, 来源统计=sources))
     check_rendered(rendered, context, "总体情况")
-    (table,) = doc.tables
-    rows = [[c.text for c in row.cells] for row in table.rows]
-    expected = [[str(u[name]) for name, _ in STAT_COLUMNS] for u in units]
-    assert rows == [[name for name, _ in STAT_COLUMNS]] + expected, f"loop rows rendered wrongly: {rows}"
+    for table, data, (_, _, _, columns) in zip(doc.tables, (units, sources), REPORT_ATTACHMENTS):
+        rows = [[c.text for c in row.cells] for row in table.rows]
+        expected = [[str(u[name]) for name, _, _ in columns] for u in data]
+        assert rows == [[label for _, _, label in columns]] + expected, f"loop rows rendered wrongly: {rows}"
     assert "乙处 R&amp;D" in rendered, "loop values not escaped"
     assert "测试值-发文机关" in rendered and "识别码" not in rendered
 

@@ -171,6 +171,75 @@ def test_reject_sends_back_with_new_deadline_and_a_redo_notice(notified, monkeyp
     assert out.result == "退回" and "已过期" in out.message
 
 
+def _text(path) -> str:
+    """The paragraphs of a .docx (outside tables) as text."""
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+
+
+def _send_back(ws, monkeypatch, opinion="制度文件未经校长办公会审议", deadline="2026-12-20"):
+    """DB-2026-001 reported done (2026-06-01, due 06-30), then sent back on 2026-11-25 by 王芳 through the CLI."""
+    _pending(ws)
+    monkeypatch.setenv("DANGWU_TODAY", "2026-11-25")
+    args = ["review", "DB-2026-001", "-w", str(ws.root), "--reject", "--opinion", opinion, "--deadline", deadline, "--by", "王芳"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_redo_notice_says_why_and_how_the_deadline_changed_also_when_reprinted(notified, monkeypatch):
+    output = _send_back(notified, monkeypatch)
+    assert "原办理时限：2026年6月30日" in output and "审核人：王芳" in output
+    generate(notified, "notice")
+    why = "审核意见：制度文件未经校长办公会审议。办理时限由原定的2026年6月30日调整为2026年12月20日"
+    for role in ("主办", "协办"):
+        text = _text(notice_path(notified, "DB-2026-001", role))
+        assert "（重办）" in text and "退回重办" in text and why in text, text
+    assert "重办" not in _text(notice_path(notified, "DB-2026-003"))  # an ordinary notice has no such paragraph
+    assert sup_rows(notified)["DB-2026-001"]["状态"] == "已通知"
+    forced = generate(notified, "notice", ids=["DB-2026-001"], force=True)  # reprinted: still the 重办 notice
+    assert len(forced.documents) == 2
+    text = _text(notice_path(notified, "DB-2026-001"))
+    assert "（重办）" in text and why in text, text
+    fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "redo.docx", {**DONE, "完成日期": "2026年11月25日"})
+    [out] = ingest(notified)
+    assert out.result == "已更新", out.message  # the reprinted 重办 notice is a valid form
+    review(notified, "DB-2026-001", accept=True)
+    generate(notified, "notice", ids=["DB-2026-001"], force=True)  # closed: the reason comes from the journal
+    assert why in _text(notice_path(notified, "DB-2026-001"))
+
+
+def test_send_back_keeps_the_original_deadline_and_clears_the_rejected_completion(notified, monkeypatch):
+    _send_back(notified, monkeypatch)
+    row = sup_rows(notified)["DB-2026-001"]
+    assert row["原办理时限"].date() == D(2026, 6, 30) and row["办理时限"].date() == D(2026, 12, 20)
+    assert row["完成日期"] is None and row["审核人"] == "王芳"
+    changes = {j["字段"]: j for j in journal_rows(notified) if j["编号"] == "DB-2026-001"}  # the last change of each field
+    assert changes["原办理时限"]["新值"] == "2026-06-30"
+    assert changes["完成日期"]["原值"] == "2026-06-01" and not changes["完成日期"]["新值"]
+    assert changes["审核人"]["新值"] == "王芳"
+    generate(notified, "notice")
+    fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "redo.docx", {**DONE, "完成日期": "2026年11月25日"})
+    ingest(notified)
+    review(notified, "DB-2026-001", accept=False, opinion="仍不完整", deadline=D(2026, 12, 31))  # sent back twice
+    row = sup_rows(notified)["DB-2026-001"]
+    assert row["原办理时限"].date() == D(2026, 6, 30) and row["办理时限"].date() == D(2026, 12, 31)
+
+
+def test_review_records_who_reviewed(notified, monkeypatch):
+    _pending(notified)
+    _pending(notified, "DB-2026-003")
+    monkeypatch.setenv("DANGWU_USER", "李秘书")
+    review(notified, "DB-2026-001", accept=True)
+    result = CliRunner().invoke(main, ["review", "DB-2026-003", "-w", str(notified.root), "--accept", "--by", "王芳"])
+    assert result.exit_code == 0 and "审核人：王芳" in result.output, result.output
+    rows = sup_rows(notified)
+    assert rows["DB-2026-001"]["审核人"] == "李秘书" and rows["DB-2026-003"]["审核人"] == "王芳"
+    last = [j for j in journal_rows(notified) if j["编号"] == "DB-2026-003" and j["字段"] == "审核人"]
+    assert last[-1]["新值"] == "王芳" and last[-1]["操作人"] == "李秘书"  # the operator who typed it is journalled too
+    blank = CliRunner().invoke(main, ["review", "DB-2026-002", "-w", str(notified.root), "--accept", "--by", " "])
+    assert blank.exit_code == 2 and "审核人" in blank.output
+
+
 @pytest.mark.parametrize(
     "args, words",
     [
@@ -235,14 +304,14 @@ def test_report_figures_agree_with_the_ledger(notified, monkeypatch):
     assert expected["学生工作处"] == {"主办": 1, "按期办结": 0, "逾期办结": 0, "当前逾期": 1, "被催办": 1}
     wb = openpyxl.load_workbook(xlsx)
     rows = {r[0]: r for r in wb["单位统计"].iter_rows(min_row=3, values_only=True)}
-    assert rows["教务处"][1:7] == (1, 1, 1, 0, 0, 0) and rows["教务处"][7] == 1.0  # 协办 of DB-2026-003
+    assert rows["教务处"][1:8] == (1, 1, 1, 0, 0, 0, 0) and rows["教务处"][8] == 1.0  # 协办 of DB-2026-003
     assert rows["合计"][1] == 3 and rows["合计"][3] == 1
     with zipfile.ZipFile(xlsx) as z:
         assert any(n.startswith("xl/charts/chart") for n in z.namelist())
     table = docx.Document(str(docx_path)).tables[0]
     doc_rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
-    assert doc_rows["教务处"] == ["教务处", "1", "1", "1", "0", "0", "0", "100.0%"]
-    assert doc_rows["学生工作处"][5] == "1"
+    assert doc_rows["教务处"] == ["教务处", "1", "1", "1", "0", "0", "0", "0", "100.0%"]
+    assert doc_rows["学生工作处"][6] == "1" and doc_rows["合计"][1:5] == ["3", "—", "1", "0"]
     text = "\n".join(p.text for p in docx.Document(str(docx_path)).paragraphs)
     assert "2026年上半年" in text and "学生工作处（1项）" in text
 

@@ -14,12 +14,13 @@ from .archive.build import archive as run_archive
 from .archive.manifest import verify as run_verify
 from .checks import check_workspace
 from .clitext import ChineseGroup, install
-from .dates import parse_date
+from .dates import cn_date, parse_date
 from .errors import LedgerInvalid, ToolkitError, UsageError
 from .generate import generate as run_generate
 from .init import init_workspace
 from .intake import pipeline
 from .reports.supervision import report as run_report
+from .reports.supervision import report_pdf as run_report_pdf
 from .review import review_many as run_review
 from .status import status as read_status
 from .status import text_lines as status_lines
@@ -201,8 +202,9 @@ def ingest(wsdir, paths, as_json):
 @click.option("--reject", "decision", flag_value="reject", help="退回重办：须给出 --opinion 和新的 --deadline。")
 @click.option("--opinion", default="", metavar="意见", help="审核意见。")
 @click.option("--deadline", metavar="日期", help="退回重办时新的办理时限，如 2026-12-31。")
+@click.option("--by", "by", default="", metavar="姓名", help="审核人姓名，记入台账“审核人”列（默认为当前操作人：DANGWU_USER 或登录名）。")
 @handle_errors
-def review(wsdir, numbers, decision, opinion, deadline):
+def review(wsdir, numbers, decision, opinion, deadline, by):
     """办结审核：对“待审核”的事项审核通过或退回重办（可一次列出多个编号，任一不符则全部不改）。"""
     if decision is None:
         raise UsageError("请指定 --accept（审核通过）或 --reject（退回重办）。")
@@ -212,12 +214,15 @@ def review(wsdir, numbers, decision, opinion, deadline):
             new_deadline = parse_date(deadline)
         except ValueError:
             raise UsageError(f"--deadline 的值“{deadline}”不是日期，请写成 2026-12-31。") from None
-    for result in run_review(Workspace(wsdir), numbers, accept=decision == "accept", opinion=opinion, deadline=new_deadline):
+    results = run_review(Workspace(wsdir), numbers, accept=decision == "accept", opinion=opinion, deadline=new_deadline, by=by)
+    for result in results:
         if decision == "accept":
-            click.echo(f"{result.number} 审核通过，状态：{result.status}。审核意见：{result.opinion}")
+            click.echo(f"{result.number} 审核通过，状态：{result.status}。审核意见：{result.opinion}（审核人：{result.reviewer}）")
         else:
+            before = f"（原办理时限：{cn_date(result.original_deadline)}）" if result.original_deadline else ""
             click.echo(
-                f"{result.number} 退回重办，新的办理时限：{result.deadline.isoformat()}。下一次 `dangwu generate notice` 将生成重办通知。"
+                f"{result.number} 退回重办（审核人：{result.reviewer}），新的办理时限：{cn_date(result.deadline)}{before}。"
+                "下一次 `dangwu generate notice` 将生成重办通知。"
             )
 
 
@@ -225,20 +230,26 @@ def review(wsdir, numbers, decision, opinion, deadline):
 @workspace_option
 @click.option("--year", type=int, required=True, metavar="年度", help="年度，如 2026。")
 @click.option("--half", type=click.IntRange(1, 2), metavar="1或2", help="1 上半年，2 下半年；不填为全年。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成报告的 PDF（与 .docx 同名同目录）。")
 @json_option
 @handle_errors
-def report(wsdir, year, half, as_json):
-    """督查督办工作情况报告：各单位、各来源统计表（含图表）和报告文稿。"""
+def report(wsdir, year, half, pdf, as_json):
+    """督查督办工作情况报告：各单位、各来源统计表（含图表）和报告文稿（统计表作为附件）。"""
     ws = Workspace(wsdir)
     fig, xlsx, docx_path = run_report(ws, year, half)
     if as_json:
-        _print_json({**fig.as_dict(), "xlsx": str(xlsx), "docx": str(docx_path)})
+        pdf_path = run_report_pdf(ws, docx_path) if pdf else None
+        _print_json({**fig.as_dict(), "xlsx": str(xlsx), "docx": str(docx_path), "pdf": str(pdf_path) if pdf_path else None})
         return
+    redone = f"，退回重办后办结 {fig.redone} 项" if fig.redone else ""
     click.echo(
-        f"{fig.label}：督办事项 {fig.items} 项，已办结 {fig.closed} 项（按期 {fig.on_time} 项），未办结 {fig.open} 项（逾期 {fig.overdue} 项）。"
+        f"{fig.label}：督办事项 {fig.items} 项，已办结 {fig.closed} 项（按期 {fig.on_time} 项{redone}），"
+        f"未办结 {fig.open} 项（逾期 {fig.overdue} 项）。"
     )
     click.echo(f"统计表：{xlsx.relative_to(ws.root)}")
     click.echo(f"报告：{docx_path.relative_to(ws.root)}")
+    if pdf:
+        click.echo(f"报告 PDF：{run_report_pdf(ws, docx_path).relative_to(ws.root)}")
 
 
 @main.command()

@@ -110,7 +110,14 @@ def _a4(section, landscape=False) -> None:
 
 
 def review_record(path: Path, values: dict[str, str], office: str) -> None:
-    """The 办结审核单 of an item: what was reviewed, the opinion and the date."""
+    """The 办结审核单 of an item: what was reviewed, the opinion, who reviewed it and when.
+
+    ``values`` may carry 审核人 (recorded by `review`); it is printed in the signature line with the
+    review date (办结日期) rather than in the table. Without it the line is left blank for a hand signature.
+    """
+    values = dict(values)
+    reviewer = values.pop("审核人", "").strip()
+    reviewed = values.get("办结日期", "").strip()
     d = docx.Document()
     _fonts(d)
     _a4(d.sections[0])
@@ -119,7 +126,7 @@ def review_record(path: Path, values: dict[str, str], office: str) -> None:
     rows = [[k, v] for k, v in values.items()]
     _table(d, rows, (40, 116), size=14, header=False)
     _para(d, "")
-    _para(d, "审核人（签字）：　　　　　　　　　　日期：", 14)
+    _para(d, f"审核人：{reviewer or '　' * 8}　　　　审核日期：{reviewed}", 14)
     d.save(str(path))
 
 

@@ -75,6 +75,8 @@ SUPERVISION = Sheet(
         Column("备注", TEXT, width=20),
         Column("预警", TEXT, width=22, optional=True),
         Column("最近催办日期", DATE, width=12, optional=True),
+        Column("原办理时限", DATE, width=12, optional=True),  # the deadline before the first 退回重办
+        Column("审核人", TEXT, width=10, optional=True),  # who did the last 办结审核 (review)
     ),
     id_column="立项编号",
     id_prefix_key="supervision",

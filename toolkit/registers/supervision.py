@@ -66,16 +66,22 @@ def open_row(ledger: Ledger, number: str) -> Row:
     return row
 
 
-def accept(row: Row, opinion: str, context: ChangeContext) -> None:
-    """办结审核 passed: 待审核 → 已办结, with 办结日期 today and the 审核意见."""
+def accept(row: Row, opinion: str, context: ChangeContext, reviewer: str = "") -> None:
+    """办结审核 passed: 待审核 → 已办结, with 办结日期 today (the review date), the 审核意见 and the 审核人."""
     _must_be_pending(row)
     row.set("状态", CLOSED, context=context)
     row.set("办结日期", today(), context=context)
     row.set("审核意见", opinion or "同意办结", context=context)
+    row.set("审核人", reviewer or context.user, context=context)
 
 
-def reject(row: Row, opinion: str, deadline: dt.date, context: ChangeContext) -> None:
-    """办结审核 not passed: 待审核 → 退回重办 with a new 办理时限 (责成限期办理); a new notice follows."""
+def reject(row: Row, opinion: str, deadline: dt.date, context: ChangeContext, reviewer: str = "") -> None:
+    """办结审核 not passed: 待审核 → 退回重办 with a new 办理时限 (责成限期办理); a new notice follows.
+
+    The first time an item is sent back its deadline is kept in 原办理时限 (the report's 第六条
+    assessment judges against it); the rejected report's 完成日期 is cleared, since the item is not
+    finished. Every change is journalled; the review's date is the journal row's time.
+    """
     _must_be_pending(row)
     if not opinion.strip():
         raise UsageError("退回重办须写明审核意见（--opinion），说明不予办结的理由和整改要求。")
@@ -84,9 +90,18 @@ def reject(row: Row, opinion: str, deadline: dt.date, context: ChangeContext) ->
     given = row.date("交办时间")
     if given and deadline < given:
         raise UsageError(f"新的办理时限 {deadline.isoformat()} 早于交办时间 {given.isoformat()}。")
+    if not row.text("原办理时限"):
+        row.set("原办理时限", row.date("办理时限"), context=context)
     row.set("状态", REDO, context=context)
     row.set("办理时限", deadline, context=context)
+    row.set("完成日期", None, context=context)
     row.set("审核意见", opinion, context=context)
+    row.set("审核人", reviewer or context.user, context=context)
+
+
+def original_deadline(row: Row) -> dt.date | None:
+    """The 办理时限 before the first 退回重办 (None when the item was never sent back)."""
+    return row.date("原办理时限")
 
 
 def _must_be_pending(row: Row) -> None:

@@ -53,9 +53,14 @@ def _letter(unit: str, role: str, settings) -> dict[str, str]:
 
 
 def notice_values(row: Row, units: Units, unit: str, role: str, settings, extra: dict) -> dict[str, str]:
-    """Every field of the 督查督办通知单 for this recipient (a 重办 notice says so in its number line)."""
-    number = doc_number(row, settings.notice_code) + ("（重办）" if extra.get("redo") else "")
-    return {**prefilled_values(row, units), **_letter(unit, role, settings), "文号": number}
+    """Every field of the 督查督办通知单 for this recipient.
+
+    A 重办 notice says so in its number line and, in 重办说明, why the item was sent back (the
+    审核意见) and how its deadline changed (原办理时限 → 办理时限); an ordinary notice leaves it empty.
+    """
+    redo = extra.get("redo")
+    number = doc_number(row, settings.notice_code) + ("（重办）" if redo else "")
+    return {**prefilled_values(row, units), **_letter(unit, role, settings), "文号": number, "重办说明": redo or ""}
 
 
 def reminder_values(row: Row, units: Units, unit: str, role: str, settings, extra: dict) -> dict[str, str]:
@@ -81,11 +86,63 @@ def _check_selection(rows, units: Units, ids, unit):
     return wanted, (units.canonical(unit) if unit else None)
 
 
+def redo_note(row: Row, opinion: str) -> str:
+    """The 重办说明 of a notice: the review's opinion and the deadline's change."""
+    before, now = row.date("原办理时限"), row.date("办理时限")
+    why = opinion.strip().rstrip("。；;.") or "未写明"
+    if before and before != now:
+        change = f"办理时限由原定的{cn_date(before)}调整为{cn_date(now)}"
+    else:
+        change = f"办理时限为{cn_date(now)}"
+    return f"该事项报送的办结情况经审核未予通过，现退回重办。审核意见：{why}。{change}，请按新的时限整改落实并重新反馈办理情况。"
+
+
+def _rejections(ledger: Ledger) -> dict[str, str]:
+    """{立项编号: the 审核意见 of its last 退回重办} from the journal (for items no longer showing it).
+
+    `review` journals a send-back as 状态 → 退回重办 followed by its 审核意见; the opinion taken is the
+    first one after such a 状态 row of the same item (a later 状态 change disarms it).
+    """
+    out: dict[str, str] = {}
+    armed: dict[str, bool] = {}
+    for rec in ledger.journal_records():
+        if rec.get("台账") != S.SUPERVISION.name:
+            continue
+        number, name = rec.get("编号", ""), rec.get("字段")
+        if name == "状态":
+            armed[number] = rec.get("新值") == REDO
+        elif name == "审核意见" and armed.get(number):
+            out[number] = rec.get("新值", "")
+            armed[number] = False
+    return out
+
+
+def _redo_notes(ledger: Ledger, rows: list[Row]) -> dict[str, str]:
+    """The 重办说明 of every selected row that was sent back (rows not sent back have none).
+
+    An item is a 重办 item from its first 退回重办 on: 原办理时限 keeps the deadline it had, so a
+    notice reprinted with --force after the item was notified again is still a 重办 notice. Until
+    the item is accepted its 审核意见 is the one that sent it back; once accepted, that opinion
+    is read from the journal.
+    """
+    notes, journal = {}, None
+    for row in rows:
+        state = status_of(row)
+        if state != REDO and not row.text("原办理时限"):
+            continue
+        opinion = row.text("审核意见")
+        if state == CLOSED:
+            journal = _rejections(ledger) if journal is None else journal
+            opinion = journal.get(row.number, "")
+        notes[row.number] = redo_note(row, opinion)
+    return notes
+
+
 def select_for_notice(ledger: Ledger, units: Units, ids=(), unit=None, force=False, settings=None):
     """(row, unit, role, extra) jobs needing a notice, and the items skipped: new or 退回重办 items; with force, all open ones."""
     rows = ledger.sheet(S.SUPERVISION.name).rows()
     wanted, target = _check_selection(rows, units, ids, unit)
-    jobs, skipped = [], []
+    jobs, skipped, chosen = [], [], []
     for row in rows:
         if wanted and row.number not in wanted:
             continue
@@ -93,9 +150,12 @@ def select_for_notice(ledger: Ledger, units: Units, ids=(), unit=None, force=Fal
         if (status == CLOSED and not (force and wanted)) or (not force and status not in (NEW, REDO)):
             skipped.append(f"{row.number}（{status}）")
             continue
+        chosen.append(row)
+    notes = _redo_notes(ledger, chosen)
+    for row in chosen:
         for name, role in recipients(row, units):
             if not target or name == target:
-                jobs.append((row, name, role, {"redo": status == REDO}))
+                jobs.append((row, name, role, {"redo": notes.get(row.number, "")}))
     return jobs, skipped
 
 

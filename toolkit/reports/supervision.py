@@ -4,6 +4,9 @@ Definitions (items whose 交办时间 falls in the period):
 - 主办 / 协办: items a unit leads / assists;
 - 按期办结 / 逾期办结: 已办结 items the unit leads whose 完成日期 (else 办结日期) is on or before /
   after 办理时限;
+- 退回重办后办结: 已办结 items sent back at review (原办理时限 kept) and finished by their new
+  办理时限 — not 按期办结 for the 第六条 assessment, counted apart (finished after the new
+  deadline they are 逾期办结);
 - 当前逾期: items the unit leads, not 已办结, whose 办理时限 has passed;
 - 被催办: the 催办次数 of the items the unit leads;
 - 按期办结率: 按期办结 ÷ 主办.
@@ -22,18 +25,19 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..dates import cn_date, today
-from ..errors import UsageError
+from ..errors import ConversionError, UsageError
 from ..forms.template import CompiledTemplate, docx_paragraphs, docx_text
 from ..generate import _put_bytes
 from ..ledger import schema as S
 from ..ledger.store import default_mode
 from ..ledger.workbook import Ledger
+from ..pdf.soffice import Soffice
 from ..registers import supervision as sup
 from ..registers.units import Units
 from ..workspace import Workspace
 
 REPORT_TEMPLATE = "督查督办/督查督办工作情况报告.docx"
-REPORT_FIELDS = {"发文机关", "标题", "期间", "总体情况", "成效", "问题", "要求", "落款单位", "落款日期", "单位统计"}
+REPORT_FIELDS = {"发文机关", "标题", "期间", "总体情况", "成效", "问题", "要求", "落款单位", "落款日期", "单位统计", "来源统计"}
 
 
 @dataclass
@@ -45,6 +49,7 @@ class UnitFigures:
     协办: int = 0
     按期办结: int = 0
     逾期办结: int = 0
+    退回重办后办结: int = 0
     当前逾期: int = 0
     被催办: int = 0
 
@@ -62,6 +67,7 @@ class SourceFigures:
     事项: int = 0
     已办结: int = 0
     按期办结: int = 0
+    退回重办后办结: int = 0
     当前逾期: int = 0
 
 
@@ -77,8 +83,14 @@ class Figures:
     items: int = 0
     closed: int = 0
     on_time: int = 0
+    redone: int = 0  # 退回重办后办结
     open: int = 0
     overdue: int = 0
+
+    @property
+    def late(self) -> int:
+        """逾期办结 in total: closed neither on time nor by the deadline set when sent back."""
+        return self.closed - self.on_time - self.redone
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -126,7 +138,11 @@ def compute(ledger: Ledger, year: int, half: int | None = None, now: dt.date | N
             in_time = bool(done and due and done <= due)
             fig.closed += 1
             src.已办结 += 1
-            if in_time:
+            if in_time and sup.original_deadline(row):  # sent back: its 办理时限 is the one set at review
+                u.退回重办后办结 += 1
+                src.退回重办后办结 += 1
+                fig.redone += 1
+            elif in_time:
                 u.按期办结 += 1
                 src.按期办结 += 1
                 fig.on_time += 1
@@ -164,56 +180,70 @@ def report(ws: Workspace, year: int, half: int | None = None) -> tuple[Figures, 
     return fig, xlsx, docx
 
 
+def report_pdf(ws: Workspace, docx: Path) -> Path:
+    """The report as PDF beside its .docx (LibreOffice with the toolkit's font map); ConversionError when it fails."""
+    target = docx.with_suffix(".pdf")
+    try:
+        with tempfile.TemporaryDirectory(prefix=".pdf-", dir=docx.parent) as tmp:
+            [made] = Soffice(ws.settings.soffice_path, ws.settings.pdf_timeout).convert([docx], Path(tmp))
+            os.chmod(made, default_mode())
+            os.replace(made, target)
+    except ConversionError as exc:
+        raise ConversionError(f"报告 PDF 未生成（{docx.name} 和统计表已生成）：{exc.message}", hint=exc.hint) from exc
+    return target
+
+
 def write_workbook(fig: Figures, path: Path) -> None:
     """Per-unit and per-source sheets, each with a native bar chart."""
     wb = openpyxl.Workbook()
     sheet = wb.active
     sheet.title = "单位统计"
-    headers = ["单位", "主办", "协办", "按期办结", "逾期办结", "当前逾期", "被催办", "按期办结率"]
+    headers = ["单位", "主办", "协办", "按期办结", "逾期办结", "退回重办后办结", "当前逾期", "被催办", "按期办结率"]
     sheet.append([f"督查督办事项办理情况统计（{fig.label}，交办时间 {fig.start.isoformat()} 至 {fig.end.isoformat()}）"])
     sheet.append(headers)
     for u in fig.units:
-        sheet.append([u.单位, u.主办, u.协办, u.按期办结, u.逾期办结, u.当前逾期, u.被催办, u.rate])
+        sheet.append([u.单位, u.主办, u.协办, u.按期办结, u.逾期办结, u.退回重办后办结, u.当前逾期, u.被催办, u.rate])
     last = sheet.max_row
     for r in range(3, last + 1):
-        sheet.cell(r, 8).number_format = "0.0%"
+        sheet.cell(r, 9).number_format = "0.0%"
     sheet.append(
         [
             "合计",
             fig.items,
             None,
             fig.on_time,
-            fig.closed - fig.on_time,
+            fig.late,
+            fig.redone,
             fig.overdue,
             sum(u.被催办 for u in fig.units),
             fig.on_time / fig.items,
         ]
     )
-    sheet.cell(sheet.max_row, 8).number_format = "0.0%"
+    sheet.cell(sheet.max_row, 9).number_format = "0.0%"
     _style(sheet, len(headers))
     chart = BarChart()
     chart.type = "col"
     chart.title = "各单位督办事项办理情况"
     chart.y_axis.title = "事项数"
-    chart.add_data(Reference(sheet, min_col=4, max_col=6, min_row=2, max_row=last), titles_from_data=True)
+    chart.add_data(Reference(sheet, min_col=4, max_col=7, min_row=2, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=3, max_row=last))
     chart.width, chart.height = 24, 12
-    sheet.add_chart(chart, "J2")
+    sheet.add_chart(chart, "K2")
 
     src = wb.create_sheet("来源统计")
     src.append([f"按督办来源统计（{fig.label}）"])
-    src.append(["督办来源", "事项", "已办结", "按期办结", "当前逾期", "办结率"])
+    src.append(["督办来源", "事项", "已办结", "按期办结", "退回重办后办结", "当前逾期", "办结率"])
     for s in fig.sources:
-        src.append([s.来源, s.事项, s.已办结, s.按期办结, s.当前逾期, s.已办结 / s.事项 if s.事项 else None])
+        src.append([s.来源, s.事项, s.已办结, s.按期办结, s.退回重办后办结, s.当前逾期, s.已办结 / s.事项 if s.事项 else None])
     for r in range(3, src.max_row + 1):
-        src.cell(r, 6).number_format = "0.0%"
-    _style(src, 6)
+        src.cell(r, 7).number_format = "0.0%"
+    _style(src, 7)
     chart2 = BarChart()
     chart2.title = "按督办来源统计"
     chart2.add_data(Reference(src, min_col=2, max_col=4, min_row=2, max_row=src.max_row), titles_from_data=True)
     chart2.set_categories(Reference(src, min_col=1, min_row=3, max_row=src.max_row))
     chart2.width, chart2.height = 18, 10
-    src.add_chart(chart2, "H2")
+    src.add_chart(chart2, "I2")
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
@@ -233,14 +263,15 @@ def _style(sheet, ncols: int) -> None:
         cell.font = Font(name="黑体", bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center")
-        sheet.column_dimensions[cell.column_letter].width = 22 if c == 1 else 11
+        sheet.column_dimensions[cell.column_letter].width = 22 if c == 1 else 15 if len(str(cell.value)) > 5 else 11
     sheet.freeze_panes = "A3"
 
 
 def summary_paragraphs(fig: Figures) -> dict[str, list[str]]:
     """The report's four sections as paragraphs of text."""
+    redone = f"，经退回重办后在新的办理时限内办结{fig.redone}项" if fig.redone else ""
     total = [
-        f"{fig.label}共立项督办事项{fig.items}项，已办结{fig.closed}项（其中按期办结{fig.on_time}项），"
+        f"{fig.label}共立项督办事项{fig.items}项，已办结{fig.closed}项（其中按期办结{fig.on_time}项{redone}），"
         f"尚未办结{fig.open}项，其中已超过办理时限{fig.overdue}项；办结率{_rate(fig.closed, fig.items)}，"
         f"按期办结率{_rate(fig.on_time, fig.items)}。"
     ]
@@ -251,11 +282,14 @@ def summary_paragraphs(fig: Figures) -> dict[str, list[str]]:
     good = [f"{'、'.join(praised)}承办的督办事项全部按期办结，予以表扬。"] if praised else ["本期暂无全部按期办结的单位。"]
     lagging = [f"{u.单位}（{u.当前逾期}项）" for u in fig.units if u.当前逾期]
     late = [f"{u.单位}（{u.逾期办结}项）" for u in fig.units if u.逾期办结]
+    redo = [f"{u.单位}（{u.退回重办后办结}项）" for u in fig.units if u.退回重办后办结]
     problems = []
     if lagging:
         problems.append(f"尚有逾期未办结事项的单位：{'、'.join(lagging)}。")
     if late:
         problems.append(f"超过时限才办结事项的单位：{'、'.join(late)}。")
+    if redo:
+        problems.append(f"办结情况经审核退回重办后才办结事项的单位：{'、'.join(redo)}。")
     if not problems:
         problems.append("本期督办事项均在办理时限内推进。")
     asks = [
@@ -271,10 +305,27 @@ def write_docx(fig: Figures, template: CompiledTemplate, path: Path, settings) -
     rows = [
         {k: docx_text(v) for k, v in {
             "单位": u.单位, "主办": u.主办, "协办": u.协办, "按期办结": u.按期办结, "逾期办结": u.逾期办结,
-            "当前逾期": u.当前逾期, "被催办": u.被催办, "按期办结率": _rate(u.按期办结, u.主办),
+            "退回重办后办结": u.退回重办后办结, "当前逾期": u.当前逾期, "被催办": u.被催办,
+            "按期办结率": _rate(u.按期办结, u.主办),
         }.items()}
         for u in fig.units
     ]  # fmt: skip
+    rows.append({k: docx_text(v) for k, v in {
+        "单位": "合计", "主办": fig.items, "协办": "—", "按期办结": fig.on_time, "逾期办结": fig.late,
+        "退回重办后办结": fig.redone, "当前逾期": fig.overdue, "被催办": sum(u.被催办 for u in fig.units),
+        "按期办结率": _rate(fig.on_time, fig.items),
+    }.items()})  # fmt: skip
+    sources = [
+        {k: docx_text(v) for k, v in {
+            "来源": s.来源, "事项": s.事项, "已办结": s.已办结, "按期办结": s.按期办结,
+            "退回重办后办结": s.退回重办后办结, "当前逾期": s.当前逾期, "办结率": _rate(s.已办结, s.事项),
+        }.items()}
+        for s in fig.sources
+    ]  # fmt: skip
+    sources.append({k: docx_text(v) for k, v in {
+        "来源": "合计", "事项": fig.items, "已办结": fig.closed, "按期办结": fig.on_time, "退回重办后办结": fig.redone,
+        "当前逾期": fig.overdue, "办结率": _rate(fig.closed, fig.items),
+    }.items()})  # fmt: skip
     context = {
         "发文机关": docx_text(settings.org_name),
         "标题": docx_text("督查督办工作情况报告"),
@@ -283,6 +334,7 @@ def write_docx(fig: Figures, template: CompiledTemplate, path: Path, settings) -
         "落款单位": docx_text(settings.office),
         "落款日期": docx_text(cn_date(today())),
         "单位统计": rows,
+        "来源统计": sources,
     }
     core = {"title": f"督查督办工作情况报告（{fig.label}）", "creator": settings.office}
     _put_bytes(path, template.to_bytes(template.render_parts(context), core, {}))
