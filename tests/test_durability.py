@@ -428,3 +428,12 @@ def test_a_second_copy_of_a_refused_file_gets_the_same_reason(notified):
     first, second = ingest(notified)
     assert first.result == second.result == "退回" and second.message == first.message
     assert "已处理过" not in second.message
+
+
+def test_moves_left_by_a_kill_are_finished_even_after_another_command_saved(batch):
+    ws, clean = batch
+    assert dangwu(ws, "ingest", crash="after-save").returncode == CRASHED
+    assert dangwu(ws, "review", "DB-2026-001", "--accept").returncode == 0  # the ledger is no longer the one the intent names
+    assert ingest(ws) == []
+    assert state(ws)["files"] == clean["files"]
+    assert sup_rows(ws)["DB-2026-001"]["状态"] == "已办结"
