@@ -322,3 +322,61 @@ def test_title_update_leaves_files_it_cannot_read_alone(tmp_path):
     odd.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /XRef >>\nstream\nendstream\nendobj\nstartxref\n9\n%%EOF\n")
     before = odd.read_bytes()
     assert add_title(odd, "装订本") is False and odd.read_bytes() == before
+
+
+def test_tampered_folder_is_never_resealed_and_repair_keeps_codes(built, tmp_path):
+    ws_src, first = built
+    shutil.copytree(ws_src.root, tmp_path / "ws")
+    ws = Workspace(tmp_path / "ws")
+    folder = safe_child(ws.archive, *FOLDER)
+    (folder / "手工添加.txt").write_text("not the toolkit's", encoding="utf-8")
+    before = _hashes(ws.archive)
+    out = CliRunner().invoke(main, ["archive", "-w", str(ws.root), "--year", "2026"])
+    assert out.exit_code == 8, out.output
+    assert "多出：手工添加.txt" in out.output and "--repair" in out.output
+    assert _hashes(ws.archive) == before  # nothing sealed, nothing rewritten
+    assert not verify(folder).ok and "手工添加.txt" not in str(zipfile.ZipFile(first.zip).namelist())
+    out = CliRunner().invoke(main, ["archive", "-w", str(ws.root), "--year", "2026", "--repair"])
+    assert out.exit_code == 0, out.output
+    assert verify(folder).ok and verify(first.zip).ok and not (folder / "手工添加.txt").exists()
+    assert not any("手工添加" in n for n in zipfile.ZipFile(first.zip).namelist())
+    kept = [p for p in folder.parent.iterdir() if p.name.startswith("D30.修复前-")]
+    assert len(kept) == 1 and (kept[0] / "手工添加.txt").exists() and "改名保留" in out.output
+    codes = [first.entries[i].code for i in range(3)]
+    assert sorted(p.stem for p in folder.glob("Z109*.pdf")) == codes
+    assert [sup_rows(ws)[n]["档号"] for n in ("DB-2026-001", "DB-2026-002", "DB-2026-003")] == codes
+
+
+def test_rebuild_keeps_the_codes_already_issued(built, tmp_path):
+    """An item closed after the others were numbered takes the next number; --rebuild renumbers nothing."""
+    ws_src, _ = built
+    shutil.copytree(ws_src.root, tmp_path / "ws")
+    ws = Workspace(tmp_path / "ws")
+    shutil.rmtree(ws.archive / "2026")
+    # the year-end run that numbered 001 and 003 happened before 002 was closed
+    set_cell(ws.ledger_path, S.SUPERVISION.name, "DB-2026-002", "档号", "")
+    set_cell(ws.ledger_path, S.SUPERVISION.name, "DB-2026-003", "档号", "Z109-WS·2026-D30-DCB-0002")
+    result = archive(ws, 2026, rebuild=True)
+    expected = {"DB-2026-001": "0001", "DB-2026-003": "0002", "DB-2026-002": "0003"}
+    assert {e.code[-4:] for e in result.entries} == set(expected.values())
+    assert {n: sup_rows(ws)[n]["档号"][-4:] for n in expected} == expected
+    # a 档号 cleared in the ledger by hand is taken back from the sealed manifest
+    set_cell(ws.ledger_path, S.SUPERVISION.name, "DB-2026-001", "档号", "")
+    again = archive(ws, 2026, rebuild=True)
+    assert sup_rows(ws)["DB-2026-001"]["档号"] == "Z109-WS·2026-D30-DCB-0001" and verify(again.folder).ok
+
+
+def test_leftovers_of_a_killed_run_are_swept_and_a_stale_zip_is_remade(built, tmp_path):
+    ws_src, first = built
+    shutil.copytree(ws_src.root, tmp_path / "ws")
+    ws = Workspace(tmp_path / "ws")
+    folder = safe_child(ws.archive, *FOLDER)
+    staging = folder.parent / ".D30.staging"
+    staging.mkdir()
+    (staging / "half.pdf").write_bytes(b"%PDF-1.7 half")
+    zip_path = folder.parent / first.zip.name
+    zip_path.write_bytes(zip_path.read_bytes()[:-100])  # a zip torn or edited after sealing
+    result = archive(ws, 2026)
+    assert result.unchanged and not staging.exists()
+    assert verify(folder).ok and verify(zip_path).ok
+    assert any(name == zip_path.name for name, _ in result.flagged)

@@ -41,6 +41,8 @@ extra_workdays = []    # 本单位额外上班日
 
 [archive]
 category = "WS"        # 门类代码（文书）
+filer = ""             # 备考表“整理人”；留空则用操作人（环境变量 DANGWU_USER）
+checker = ""           # 备考表“检查人”；留空则由检查人手写
 
 [archive.retention]    # 各台账的保管期限：Y 永久，D30 定期30年，D10 定期10年
 "督查督办" = "D30"
@@ -80,6 +82,8 @@ class Settings:
     pdf_timeout: int = 120
     max_part_mb: int = 5
     archive_category: str = "WS"
+    archive_filer: str = ""
+    archive_checker: str = ""
     retention: dict = field(default_factory=lambda: {"督查督办": "D30"})
     org_codes: dict = field(default_factory=lambda: {"督查督办": "DCB"})
     org_names: dict = field(default_factory=lambda: {"督查督办": "督查督办"})
@@ -119,6 +123,8 @@ class Settings:
         s.pdf_timeout = _int(data, "pdf", "timeout", s.pdf_timeout, path)
         arc = data.get("archive", {})
         s.archive_category = str(arc.get("category", s.archive_category))
+        s.archive_filer = str(arc.get("filer", s.archive_filer)).strip()
+        s.archive_checker = str(arc.get("checker", s.archive_checker)).strip()
         s.retention.update({str(k): str(v) for k, v in arc.get("retention", {}).items()})
         s.org_codes.update({str(k): str(v) for k, v in arc.get("org_code", {}).items()})
         s.org_names.update({str(k): str(v) for k, v in arc.get("org_name", {}).items()})

@@ -494,7 +494,7 @@ def _binder(folder: Path, front: list[Path], pieces: list[Path], work: Path, ent
         numbered[-1].parent.mkdir(exist_ok=True)
         _write_pdf(writer, numbered[-1])
     target = folder / "装订本.pdf"
-    concat_pdfs(numbered, target, title="装订本")
+    concat_pdfs(numbered, target)
     titles = {e.code: f"{e.code[-4:]}　{e.title}" for e in entries}
     children = [(titles.get(p.stem, p.stem), start) for p, start in zip(pieces, starts[2:-1])]
     outline = [("封面", starts[0], []), ("归档文件目录", starts[1], [])]
