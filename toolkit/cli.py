@@ -287,8 +287,6 @@ def archive(wsdir, year, register, rebuild, repair, as_json):
         click.echo(f"装订本：{result.binder.relative_to(ws.root)}；压缩包：{result.zip.relative_to(ws.root)}")
     if result.set_aside:
         click.secho(f"校验不通过的原归档文件夹已改名保留：{result.set_aside.relative_to(ws.root)}（核对后可删除）", fg="yellow")
-    if result.set_aside:
-        click.secho(f"校验不通过的原归档文件夹已改名保留：{result.set_aside.relative_to(ws.root)}（核对后可删除）", fg="yellow")
     for number, note in result.flagged:
         click.secho(f"注意：{number} {note}", fg="yellow")
     if result.not_closed:

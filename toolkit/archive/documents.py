@@ -25,11 +25,6 @@ CATALOGUE_WIDTHS_MM = (13, 50, 40, 26, 62, 19, 12, 12, 18)
 CATALOGUE_NO_WRAP = ("序号", "档号", "文号", "日期", "密级", "页数")
 # Excel column widths (characters); a CJK character counts two
 CATALOGUE_WIDTHS_XLSX = (6, 30, 22, 16, 44, 11, 6, 6, 16)
-# A4 landscape less 25 + 20 mm margins = 252 mm; 文号 such as 党办督〔2026〕123号 fits one line at 10 pt
-CATALOGUE_WIDTHS_MM = (13, 50, 40, 26, 62, 19, 12, 12, 18)
-CATALOGUE_NO_WRAP = ("序号", "档号", "文号", "日期", "密级", "页数")
-# Excel column widths (characters); a CJK character counts two
-CATALOGUE_WIDTHS_XLSX = (6, 30, 22, 16, 44, 11, 6, 6, 16)
 
 
 @dataclass
