@@ -378,9 +378,10 @@ def add_redo_note(doc):
 
     docxtpl's paragraph tags drop the tag paragraphs, and the note's own paragraph when 重办说明 is empty.
     """
-    add_line(doc, "{%p if 重办说明 %}", size=14, line_pt=22)
-    indent_first_line(add_line(doc, tag("重办说明"), size=14, line_pt=22, align=WD_ALIGN_PARAGRAPH.JUSTIFY), size=14)
-    add_line(doc, "{%p endif %}", size=14, line_pt=22)
+    add_line(doc, "{%p if 重办说明 %}", size=TABLE_PT, line_pt=NOTE_PITCH)
+    note = add_line(doc, tag("重办说明"), size=TABLE_PT, line_pt=NOTE_PITCH, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    indent_first_line(note, size=TABLE_PT)
+    add_line(doc, "{%p endif %}", size=TABLE_PT, line_pt=NOTE_PITCH)
 
 
 def verify_redo_note(path):

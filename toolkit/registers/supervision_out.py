@@ -91,10 +91,10 @@ def redo_note(row: Row, opinion: str) -> str:
     before, now = row.date("原办理时限"), row.date("办理时限")
     why = opinion.strip().rstrip("。；;.") or "未写明"
     if before and before != now:
-        change = f"办理时限由原定的{cn_date(before)}调整为{cn_date(now)}"
+        change = f"办理时限由{cn_date(before)}调整为{cn_date(now)}"
     else:
         change = f"办理时限为{cn_date(now)}"
-    return f"该事项报送的办结情况经审核未予通过，现退回重办。审核意见：{why}。{change}，请按新的时限整改落实并重新反馈办理情况。"
+    return f"经审核未予办结，退回重办。审核意见：{why}。{change}。"
 
 
 def _rejections(ledger: Ledger) -> dict[str, str]:
