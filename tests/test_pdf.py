@@ -102,12 +102,23 @@ def test_generate_pdf_and_merge(ws, soffice):
         assert fingerprint(form.fields, NOTICE.prefilled) == ident.fingerprint, (p.name, form.fields)
 
 
-def test_pdf_fonts_are_the_chosen_ones_all_embedded(notified, soffice):
+def test_pdf_fonts_are_the_chosen_ones_all_embedded(notified, soffice, tmp_path, monkeypatch):
     """Fonts are decided, not left to LibreOffice's own substitutions (issue 8 §1): the same set of
-    embedded fonts whether or not LibreOffice came with its recommended fonts; digits and the
-    identity line in Liberation Serif; both check boxes of 办理状态 in the same font and size."""
+    embedded fonts whether or not LibreOffice came with its recommended fonts, or the machine has a
+    font called Times New Roman; digits and the identity line in Liberation Serif; both check boxes
+    of 办理状态 in the same font and size."""
     if not latin_font_installed():
         pytest.fail("Liberation Serif is missing: run scripts/setup-system.sh (make test does), which installs fonts-liberation2")
+    # A user font named "Times New Roman" (Liberation Sans renamed; same length, so the file stays valid)
+    sans = subprocess.run(["fc-match", "-f", "%{file}", "Liberation Sans"], capture_output=True, text=True).stdout
+    data = Path(sans).read_bytes()
+    for old, new in (("Liberation Sans", "Times New Roman"),):
+        data = data.replace(old.encode("utf-16-be"), new.encode("utf-16-be")).replace(old.encode(), new.encode())
+    (tmp_path / "data" / "fonts").mkdir(parents=True)
+    (tmp_path / "data" / "fonts" / "impostor.ttf").write_bytes(data)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # fontconfig reads $XDG_DATA_HOME/fonts
+    listed = subprocess.run(["fc-list", ":family=Times New Roman", "file"], capture_output=True, text=True, env=os.environ).stdout
+    assert "impostor.ttf" in listed  # fontconfig would offer it to LibreOffice
     generate(notified, "notice", ids=["DB-2026-003"], unit="后勤管理处", force=True, pdf=True)
     pdf = notice_path(notified, "DB-2026-003").with_suffix(".pdf")
     fonts = pdf_fonts(pdf)

@@ -42,13 +42,20 @@ _MATCH = (
 
 
 def fontconfig_xml() -> str:
-    """The fonts.conf text: the system configuration plus our strong aliases."""
+    """The fonts.conf text: the system configuration, our strong aliases, and the aliased names hidden.
+
+    LibreOffice takes an installed font of the exact name before it asks fontconfig, so a machine
+    with Times New Roman or 仿宋_GB2312 installed would print in those. Hiding them (rejectfont)
+    makes every machine print the same fonts; the .docx keeps the names for Word.
+    """
     rules = "".join(
         _MATCH.format(src=escape(src), dst="".join(f"<string>{escape(d)}</string>" for d in dst)) for src, dst in ALIASES.items()
     )
+    hidden = "".join(f'<pattern><patelt name="family"><string>{escape(src)}</string></patelt></pattern>' for src in ALIASES)
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
         '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <selectfont><rejectfont>{hidden}</rejectfont></selectfont>\n"
         f"{rules}"
         '  <match target="pattern"><test name="lang" compare="contains"><string>zh</string></test>'
         f'<edit name="family" mode="append"><string>{SERIF}</string></edit></match>\n'
