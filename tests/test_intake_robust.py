@@ -307,6 +307,17 @@ def test_the_cap_is_a_workspace_setting(notified):
     assert "超过" not in out.message and out.number == "DB-2026-002", out.message
 
 
+def test_second_copy_of_a_rejected_file_gets_the_same_reason(notified):
+    p = returned(notified, "DB-2026-002", {**DONE, "完成日期": "下周一"}, "一.docx")
+    shutil.copy(p, notified.inbox / "二.docx")
+    outs = {o.file: o for o in ingest(notified)}
+    assert outs["一.docx"].result == outs["二.docx"].result == "退回"
+    assert "下周一" in outs["二.docx"].message and "已处理过" not in outs["二.docx"].message
+    shutil.copy(notified.rejected / "一.docx", notified.inbox / "三.docx")  # and on a later run
+    [out] = ingest(notified)
+    assert out.result == "退回" and "下周一" in out.message
+
+
 def test_pdf_with_bytes_before_its_header_is_read_as_a_pdf(notified):
     (notified.inbox / "前缀.pdf").write_bytes(
         b"\r\n\xef\xbb\xbfjunk from a mail gateway\n" + _page_pdf(b"BT /F1 12 Tf 72 720 Td (hello) Tj ET")

@@ -15,6 +15,8 @@ from .safezip import DEFAULT_MAX_PART, Package
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _TAGS = re.compile(rb"<[^>]+>")
+TR, TC, P, T, TAB, SYM = (W + n for n in ("tr", "tc", "p", "t", "tab", "sym"))
+_WALK = (TR, TC, P, T, W + "br", W + "cr", TAB, SYM)
 CUSTOM, CORE = "docProps/custom.xml", "docProps/core.xml"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -81,59 +83,78 @@ def refuse_ole_encrypted(path: Path) -> None:
 
 
 def read_label_cells(root, labels: set[str]) -> dict[str, str]:
-    """Table cells holding a known label → text of the cell to their right (first occurrence wins)."""
+    """Table cells holding a known label → text of the cell to their right (first occurrence wins).
+
+    One walk over the tree (rows, cells, paragraphs and text pieces, each met once), so a crafted
+    document of deeply nested tables costs what its size does.
+    """
     fields: dict[str, str] = {}
-    for tr in root.iter(W + "tr"):
-        cells = [c for c in tr.iter(W + "tc") if _parent_row(c) is tr]
+    for cells in _table_rows(root):
         i = 0
         while i < len(cells) - 1:
-            key = label_key("".join(cells[i].itertext(W + "t")))  # labels are plain text: no need for cell_text
+            key = label_key("".join("".join(p) for p in cells[i]))
             if key in labels:
-                fields.setdefault(key, cell_text(cells[i + 1]))
+                fields.setdefault(key, _joined(cells[i + 1]))
                 i += 2
             else:
                 i += 1
     return fields
 
 
-def _parent_row(tc):
-    """The w:tr a cell belongs to (skipping content-control wrappers)."""
-    p = tc.getparent()
-    while p is not None and p.tag != W + "tr":
-        p = p.getparent()
-    return p
+def _table_rows(root) -> list[list[list[list[str]]]]:
+    """Every table row in document order: its own cells, each a list of its own paragraphs' text pieces.
+
+    A nested table's cells belong to the nested row and its paragraphs to the nested cell; content
+    controls and other wrappers around rows, cells and runs are looked through.
+    """
+    rows: list = []
+    row_stack: list = []
+    cell_stack: list = []
+    para_stack: list = []
+    for event, el in etree.iterwalk(root, events=("start", "end"), tag=_WALK):
+        tag = el.tag
+        if event == "end":
+            if tag == TR:
+                row_stack.pop()
+            elif tag == TC:
+                cell_stack.pop()
+            elif tag == P:
+                para_stack.pop()
+            continue
+        if tag == TR:
+            row_stack.append([])
+            rows.append(row_stack[-1])
+        elif tag == TC:
+            cell_stack.append([])
+            if row_stack:
+                row_stack[-1].append(cell_stack[-1])
+        elif tag == P:
+            para_stack.append([])
+            if cell_stack:
+                cell_stack[-1].append(para_stack[-1])
+        elif para_stack:
+            para_stack[-1].append(_piece(el, tag))
+    return rows
 
 
-def cell_text(tc) -> str:
-    """Text of a cell: paragraphs joined by newlines, breaks and tabs kept, deleted text left out."""
-    paras = []
-    for p in tc.iter(W + "p"):
-        if _parent_cell(p) is not tc:
-            continue  # nested table
-        buf = []
-        for el in p.iter(W + "t", W + "br", W + "cr", W + "tab", W + "sym"):
-            tag = el.tag
-            if tag == W + "t":
-                buf.append(el.text or "")
-            elif tag == W + "tab":
-                buf.append("\t")
-            elif tag == W + "sym":
-                code = (el.get(W + "char") or "").upper()
-                buf.append(_SYMBOLS.get(code if code.startswith("F") else "F0" + code[-2:], ""))
-            else:
-                buf.append("\n")
-        paras.append("".join(buf))
+def _piece(el, tag: str) -> str:
+    """The text one run element contributes: text, tab, line break or a Wingdings check-box symbol."""
+    if tag == T:
+        return el.text or ""
+    if tag == TAB:
+        return "" if el.getparent().tag == W + "tabs" else "\t"  # tab stops in paragraph properties are no text
+    if tag == SYM:
+        code = (el.get(W + "char") or "").upper()
+        return _SYMBOLS.get(code if code.startswith("F") else "F0" + code[-2:], "")
+    return "\n"
+
+
+def _joined(paragraphs: list[list[str]]) -> str:
+    """A cell's text: paragraphs joined by newlines, trailing empty ones dropped, stripped."""
+    paras = ["".join(p) for p in paragraphs]
     while paras and not paras[-1].strip():
         paras.pop()
     return "\n".join(paras).strip()
-
-
-def _parent_cell(p):
-    """The nearest w:tc around a paragraph."""
-    e = p.getparent()
-    while e is not None and e.tag != W + "tc":
-        e = e.getparent()
-    return e
 
 
 def _custom_property(xml: bytes) -> str:

@@ -9,8 +9,10 @@ encryption, and a DTD in any XML part.
 
 from __future__ import annotations
 
+import mmap
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -45,14 +47,17 @@ def altered(detail: str) -> FormRejected:
 
 
 class Package:
-    """A .docx opened for reading: names checked on opening, parts read with a size cap."""
+    """A .docx opened for reading: names checked on opening, parts inflated from a memory map with a cap."""
 
     def __init__(self, path: Path, max_part: int = DEFAULT_MAX_PART):
         self.path = Path(path)
         self.max_part = max_part
+        self.fh = open(self.path, "rb")
         try:
-            self.zf = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+            self.zf = zipfile.ZipFile(self.fh)
+            self.mm = mmap.mmap(self.fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+            self.fh.close()
             raise FormRejected("文件已损坏或不是 .docx 文件（无法作为 zip 打开）。", hint="请重新保存为 Word .docx 格式后提交。") from None
         try:
             self.infos = {}
@@ -60,14 +65,18 @@ class Package:
                 self._check_member(info)
                 self.infos[info.filename] = info
         except BaseException:
-            self.zf.close()
+            self.close()
             raise
+
+    def close(self) -> None:
+        self.mm.close()
+        self.fh.close()
 
     def __enter__(self) -> Package:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.zf.close()
+        self.close()
 
     @property
     def names(self) -> set[str]:
@@ -87,21 +96,47 @@ class Package:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise altered(f"部件“{name}”使用了 Word 不用的压缩方式")
 
+    def _inflate(self, info: zipfile.ZipInfo, limit: int) -> tuple[bytes, bool]:
+        """Up to ``limit`` bytes of a member's content, and whether its data ended there."""
+        off = info.header_offset
+        if self.mm[off : off + 4] != b"PK\x03\x04":
+            raise damaged(f"{info.filename} 部分的位置有误")
+        name_len, extra_len = struct.unpack_from("<HH", self.mm, off + 26)
+        start = off + 30 + name_len + extra_len
+        end = start + info.compress_size
+        if end > len(self.mm):
+            raise damaged(f"{info.filename} 部分不完整")
+        if info.compress_type == zipfile.ZIP_STORED:
+            return self.mm[start : min(end, start + limit)], end - start <= limit
+        d = zlib.decompressobj(-15)
+        out, total, pos = [], 0, start
+        try:
+            while total < limit and not d.eof:
+                if d.unconsumed_tail:
+                    chunk = d.unconsumed_tail
+                elif pos < end:
+                    chunk = self.mm[pos : min(pos + CHUNK, end)]
+                    pos += len(chunk)
+                else:
+                    break
+                piece = d.decompress(chunk, limit - total)
+                out.append(piece)
+                total += len(piece)
+        except zlib.error:
+            raise damaged(f"{info.filename} 部分的压缩数据有误") from None
+        return b"".join(out), d.eof
+
     def read(self, name: str) -> bytes:
         """A part's bytes, inflated in chunks; FormRejected past the cap or when its data is broken."""
         info = self.infos[name]
         if info.file_size > self.max_part:
             raise self._too_big(name)
-        out = bytearray()
-        try:
-            with self.zf.open(info) as fh:
-                while chunk := fh.read(CHUNK):
-                    out += chunk
-                    if len(out) > self.max_part:
-                        raise self._too_big(name)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-            raise damaged(f"{name} 部分的压缩数据有误") from None
-        return bytes(out)
+        data, ended = self._inflate(info, self.max_part + 1)
+        if len(data) > self.max_part:
+            raise self._too_big(name)
+        if not ended or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            raise damaged(f"{name} 部分的压缩数据有误")
+        return data
 
     def read_xml(self, name: str) -> bytes:
         """A part that will be parsed as XML: bounded, and with no DTD."""
@@ -110,24 +145,14 @@ class Package:
         return data
 
     def check_xml_parts(self, already: set[str] = frozenset()) -> None:
-        """No XML part may carry a DTD: read each one's prolog only (up to its root element)."""
+        """No XML part may carry a DTD: inflate each one's beginning only (up to its root element)."""
         for name, info in self.infos.items():
             if name in already or not name.lower().endswith((".xml", ".rels")) or info.file_size == 0:
                 continue
-            head = bytearray()
-            try:
-                with self.zf.open(info) as fh:
-                    while len(head) < PROLOG_MAX:
-                        chunk = fh.read(4096)
-                        if not chunk:
-                            break
-                        head += chunk
-                        if _check_prolog(name, bytes(head), complete=False):
-                            break
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
-                raise damaged(f"{name} 部分的压缩数据有误") from None
-            else:
-                _check_prolog(name, bytes(head), complete=True)
+            head, _ = self._inflate(info, 4096)
+            if not _check_prolog(name, head, complete=len(head) < 4096):
+                head, _ = self._inflate(info, PROLOG_MAX)
+                _check_prolog(name, head, complete=True)
 
     def main_part(self) -> str:
         """The main document part as Word finds it: _rels/.rels' officeDocument relationship."""
