@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 from pathlib import Path
 
 import click
@@ -111,7 +112,7 @@ def test_help_lines_wrap_between_chinese_characters():
 
 def test_journal_operations_are_chinese(notified, monkeypatch):
     """生成, 登记, 审核, 催办 and 预警 rows of 变更记录 name their command in Chinese."""
-    monkeypatch.setenv("DANGWU_TODAY", "2026-12-04")
+    monkeypatch.setenv("DANGWU_TODAY", "2031-01-02")  # not the fixture's day, so status has 预警 cells to rewrite
     w = str(notified.root)
     fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "a.docx", DONE)
     for args in (
@@ -168,3 +169,19 @@ def test_co_unit_reply_is_counted_as_it_is_told(notified):
     assert "[已登记] 协办.docx DB-2026-001 信息工程学院：协办单位反馈已记入“办理进展”" in result.output
     assert "[已更新] 主办.docx DB-2026-002 学生工作处" in result.output
     assert "合计：已更新 1，已登记 1，无变化 0，重复 0，退回 0（共 2 个文件）。" in result.output
+
+
+def test_rejection_reasons_say_each_thing_once(notified):
+    """The reason file of a duplicate and of an edited form: that the ledger is unchanged is said once, so is 预填."""
+    fill_form(notice_path(notified, "DB-2026-002"), notified.inbox / "a.docx", DONE)
+    assert run("ingest", "-w", str(notified.root)).exit_code == 0
+    shutil.copy(notified.processed / "a.docx", notified.inbox / "a again.docx")
+    fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "edited.docx", {**DONE, "办理时限": "2027年3月31日"})
+    result = run("ingest", "-w", str(notified.root))
+    assert "[重复] a again.docx：该文件此前已处理过（内容完全相同）。 →" in result.output
+    assert "已填写” →" not in result.output and "。 请" not in result.output  # message and hint joined as one sentence run
+    again = (notified.rejected / "a again.docx.原因.txt").read_text(encoding="utf-8")
+    assert again.count("台账") == 1 and "无需再次提交" in again and "改正后" not in again
+    edited = (notified.rejected / "edited.docx.原因.txt").read_text(encoding="utf-8")
+    assert edited.count("预填") == 1 and edited.count("台账未因此文件作任何修改") == 1
+    assert "请在原通知单上只填写反馈部分" in edited

@@ -82,7 +82,7 @@ def check_identity(ledger: Ledger, units: Units, ident: Identity, fields: dict[s
         ]
         raise FormRejected(
             "表单上预填的内容被改动：" + ("；".join(diffs) or "内容与下发时不一致") + "。",
-            hint="预填部分不能修改。如对时限或事项有异议，请联系督查小组；请用原通知单只填写反馈部分。",
+            hint="请在原通知单上只填写反馈部分；如对时限或事项有异议，请联系督查小组。",
         )
     if fingerprint(current, labels) != ident.fingerprint:
         diffs = [
