@@ -10,6 +10,7 @@ graphics state cannot leak into the mark).
 from __future__ import annotations
 
 import functools
+import os
 import re
 import struct
 from pathlib import Path
@@ -20,6 +21,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
+    IndirectObject,
     NameObject,
     NumberObject,
 )
@@ -425,11 +427,82 @@ def add_title(path: Path, title: str) -> bool:
 
 
 def add_outline(path: Path, outline: list, *, title: str = "") -> None:
-    """Give a PDF bookmarks (and a title) by an incremental update: the pages are not rewritten.
+    """Give a PDF bookmarks, a title and /PageMode /UseOutlines by one incremental update.
 
-    ``outline`` holds (text, page index, children) with children as (text, page index); the file
-    opens with the bookmarks shown. Written to a temp file beside ``path`` and renamed into place.
+    ``outline`` holds (text, page index, children) with children as (text, page index). The pages
+    are not rewritten: the update appends the outline objects, a new catalogue and the Info
+    dictionary (pypdf reads only the page tree to find the pages' object numbers). Files without a
+    classic cross-reference table (PDFium writes one) go through pypdf's incremental writer.
     """
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        end = fh.tell()
+        fh.seek(max(0, end - 4096))
+        tail = fh.read()
+    m = _TRAILER.search(tail)
+    size = re.search(rb"/Size\s+(\d+)", m.group(1)) if m else None
+    root = re.search(rb"/Root\s+(\d+)\s+(\d+)\s+R", m.group(1)) if m else None
+    if not (m and size and root):
+        _add_outline_pypdf(path, outline, title)
+        return
+    reader = PdfReader(str(path))
+    pages = [page.indirect_reference for page in reader.pages]
+    catalog = DictionaryObject(reader.trailer["/Root"])
+    n, objects = int(size.group(1)), {}
+    outlines_no, info_no = n, n + 1
+    numbers = iter(range(n + 2, n + 2 + len(outline) + sum(len(c) for _, _, c in outline)))
+
+    def text(value: str) -> bytes:
+        return b"<FEFF" + value.encode("utf-16-be").hex().upper().encode() + b">"
+
+    def items(entries, parent: int) -> list[int]:
+        nums = [next(numbers) for _ in entries]
+        for i, (entry, num) in enumerate(zip(entries, nums)):
+            label, index, children = (*entry, [])[:3]
+            ref = pages[index]
+            body = b"/Title " + text(label) + b" /Parent %d 0 R /Dest [%d %d R /Fit]" % (parent, ref.idnum, ref.generation)
+            if i > 0:
+                body += b" /Prev %d 0 R" % nums[i - 1]
+            if i + 1 < len(nums):
+                body += b" /Next %d 0 R" % nums[i + 1]
+            kids = items(children, num) if children else []
+            if kids:
+                body += b" /First %d 0 R /Last %d 0 R /Count %d" % (kids[0], kids[-1], len(kids))
+            objects[num] = b"<< " + body + b" >>"
+        return nums
+
+    top = items(outline, outlines_no)
+    count = len(top) + sum(len(c) for _, _, c in outline)
+    objects[outlines_no] = b"<< /Type /Outlines /First %d 0 R /Last %d 0 R /Count %d >>" % (top[0], top[-1], count)
+    objects[info_no] = b"<< /Title " + text(title) + b" /Producer (dangwu) >>"
+    catalog[NameObject("/Outlines")] = IndirectObject(outlines_no, 0, reader)
+    catalog[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    buf = BytesIO()
+    catalog.write_to_stream(buf)
+    root_no, root_gen = int(root.group(1)), int(root.group(2))
+    objects_at, out = {}, bytearray(b"" if tail.endswith(b"\n") else b"\n")
+    for num in [root_no, *sorted(objects)]:
+        objects_at[num] = end + len(out)
+        body = buf.getvalue() if num == root_no else objects[num]
+        out += b"%d %d obj\n" % (num, root_gen if num == root_no else 0) + body + b"\nendobj\n"
+    xref_at = end + len(out)
+    out += b"xref\n%d 1\n%010d %05d n \n%d %d\n" % (root_no, objects_at[root_no], root_gen, n, len(objects))
+    out += b"".join(b"%010d 00000 n \n" % objects_at[num] for num in sorted(objects))
+    ident = re.search(rb"/ID\s*(\[[^\]]*\])", m.group(1))
+    out += b"trailer\n<< /Size %d /Root %d %d R /Info %d 0 R /Prev %d " % (n + len(objects), root_no, root_gen, info_no, int(m.group(2)))
+    out += (b"/ID " + ident.group(1) + b" " if ident else b"") + b">>\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    with open(path, "ab") as fh:
+        fh.write(out)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _add_outline_pypdf(path: Path, outline: list, title: str) -> None:
+    """add_outline through pypdf's incremental writer (slower; for files with a cross-reference stream)."""
     writer = PdfWriter(str(path), incremental=True)
     for text, index, children in outline:
         parent = writer.add_outline_item(title=text, page_number=index)
