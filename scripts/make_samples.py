@@ -21,9 +21,12 @@ from pypdf import PdfWriter
 
 import toolkit
 from toolkit import Workspace
+from toolkit.dates import parse_date
 from toolkit.forms.fill import fill_form
 from toolkit.ledger import schema as S
+from toolkit.lock import LOCK_NAME
 from toolkit.pdf.soffice import Soffice
+from toolkit.workdays import WorkCalendar
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -126,10 +129,11 @@ NEW_ITEMS = [
     (D(2026, 11, 20), "会议决议", "联合督查", "年终安全稳定工作联合检查", "党委办公室", "后勤管理处、学生工作处", "刘明华", D(2027, 1, 10),
      "元旦前完成校园安全稳定联合检查，检查情况书面报党委。"),
 ]
+OPTIONAL = {"预警", "审核人"}  # columns the toolkit adds to a ledger when it first writes them
 NOTIFIED = 20  # rows 1..20 keep their notices
 CLOSED = 11  # this item is closed in the ledger after its notice went out
 CLOSED_VALUES = {"状态": "已办结", "最近反馈日期": D(2026, 5, 8), "办理情况": "自查问题6项，已全部完成整改，整改台账已报送。", "完成日期": D(2026, 5, 8),
-                 "承办人": "林晓", "联系电话": "0571-86001001", "审核意见": "同意办结", "办结日期": D(2026, 5, 15)}
+                 "承办人": "林晓", "联系电话": "0571-86001001", "审核意见": "同意办结", "审核人": "周文斌", "办结日期": D(2026, 5, 15)}
 FOREIGN_ROWS = [("督办事项", "推进智慧校园二期建设"), ("办理状态", "已办结"), ("办理情况", "统一身份认证已上线。")]
 LONG_TEXT = ("组织部按照“对标争先”建设计划，已完成信息工程学院、机电工程学院、经济管理学院三个党总支的样板支部培育对象遴选，"
              "建立了“一支部一方案”培育台账，逐月跟踪支部书记抓党建工作、党员教育管理和组织生活开展情况；"
@@ -142,7 +146,7 @@ class Case:
 
     file: str
     what: str
-    expect: str  # 已更新 / 退回 / 重复
+    expect: str  # 已更新 / 已登记 (a 协办 copy) / 退回 / 重复
     item: int = 0  # 1-based row of ITEMS whose notice it starts from
     answers: dict = field(default_factory=dict)
     unit: str = ""  # recipient when not the 主办单位 (a 协办 copy)
@@ -175,7 +179,7 @@ CASES = [
     Case("已办结_用■标记.docx", "用 ■ 标记“已办结”", "已更新", 7,
          fb("■已办结\u3000\u3000□办理中", "两会期间落实24小时舆情监测，未发生网络意识形态安全事件。", "2026年3月18日"),
          state="待审核", done=D(2026, 3, 18)),
-    Case("协办单位交回的副本.docx", "协办单位（学生工作处）交回的通知单副本", "已更新", 9,
+    Case("协办单位交回的副本.docx", "协办单位（学生工作处）交回的通知单副本", "已登记", 9,
          fb(text="学生工作处负责的交通安全主题教育已在各班开展，覆盖学生6200余人。", date="2026年4月20日"),
          unit="学生工作处", state="已通知"),
     Case("反馈表(最终版).docx", "文件被改名为与事项无关的名字（靠识别码匹配）", "已更新", 8,
@@ -240,6 +244,8 @@ def edit_ledger(ledger: Path, changes: dict[str, dict] | None = None, new_rows: 
     headers = [c.value for c in sheet[1]]
     for r in range(2, sheet.max_row + 1):
         for header, value in (changes or {}).get(sheet.cell(r, headers.index("立项编号") + 1).value, {}).items():
+            if header in OPTIONAL and header not in headers:
+                continue  # a column the toolkit adds when it first needs it
             write(sheet.cell(r, headers.index(header) + 1), value)
     used = [r for r in range(2, sheet.max_row + 1) if any(c.value is not None for c in sheet[r])]
     for r, values in enumerate(new_rows, start=max(used, default=1) + 1):
@@ -255,23 +261,55 @@ def write(cell, value) -> None:
         cell.number_format = "yyyy-mm-dd"
 
 
+def issue_day(ws: Workspace, assigned: D) -> D:
+    """The day an item's notice goes out: the first working day after the meeting or instruction that assigned it."""
+    return WorkCalendar.from_settings(ws.settings).add(assigned, 1)[0]
+
+
 def build_ledger(root: Path) -> tuple[Workspace, list[str], dict]:
-    """Create the workspace, fill the ledger, issue notices; returns numbers and {(number, unit): Generated}."""
+    """Create the workspace, enter each item and issue its notice on its own day; returns numbers and {(number, unit): Generated}."""
     toolkit.init_workspace(root, units=[dict(zip(UNIT_HEADERS, u)) for u in UNITS], members=[dict(zip(MEMBER_HEADERS, m)) for m in MEMBERS])
     set_organisation(root / "dangwu.toml")
     ws = Workspace(root)
-    edit_ledger(ws.ledger_path, new_rows=ITEMS)
-    result = toolkit.generate(ws, "notice")
-    numbers = result.numbered
-    notices = {(d.number, d.unit): d for d in result.documents}
-    for d in result.documents:  # reset items are not notified yet: their notices do not exist
+    numbers, notices, issued = [], {}, {}
+    for values in ITEMS:  # as the office works: an item is entered, numbered and notified when it is assigned
+        edit_ledger(ws.ledger_path, new_rows=[values])
+        os.environ["DANGWU_TODAY"] = issue_day(ws, values[0]).isoformat()
+        try:
+            result = toolkit.generate(ws, "notice")
+        finally:
+            del os.environ["DANGWU_TODAY"]
+        numbers += result.numbered
+        notices.update({(d.number, d.unit): d for d in result.documents})
+        issued.update({n: issue_day(ws, values[0]) for n in result.numbered})
+    assert len(numbers) == len(ITEMS), numbers
+    for d in list(notices.values()):  # reset items are not notified yet: their notices do not exist
         if d.number in numbers[NOTIFIED:]:
             d.path.unlink()
-    changes = {n: {"状态": None, "通知日期": None} for n in numbers[NOTIFIED:]}
-    changes[numbers[CLOSED - 1]] = CLOSED_VALUES
+    # 预警 was painted as of each issue day; left blank, the first `dangwu status` fills it as of its own day
+    changes = {n: {"预警": None} for n in numbers[:NOTIFIED]} | {
+        n: {"状态": None, "通知日期": None, "预警": None} for n in numbers[NOTIFIED:]
+    }
+    changes[numbers[CLOSED - 1]] |= CLOSED_VALUES
     edit_ledger(ws.ledger_path, changes, NEW_ITEMS)
+    check_dates(numbers, issued)
     shutil.rmtree(root / ".backup", ignore_errors=True)
     return ws, numbers, notices
+
+
+def check_dates(numbers: list[str], issued: dict[str, D]) -> None:
+    """Every sample date after the notice it answers: completion, the closed item's feedback and review."""
+    for case in CASES:
+        try:
+            done = case.done or parse_date(case.answers.get("完成日期") or None)
+        except ValueError:  # a case about a date that is not one (下周一)
+            continue
+        notice = issued.get(numbers[case.item - 1]) if case.item else None
+        if done and notice and done.year < 2090 and done <= notice:  # 2099: the case of a date in the future
+            sys.exit(f"{case.file}: 完成日期 {done} is not after the notice of {numbers[case.item - 1]} ({notice})")
+    closed = issued[numbers[CLOSED - 1]]
+    if not closed < CLOSED_VALUES["完成日期"] <= CLOSED_VALUES["办结日期"]:
+        sys.exit(f"the closed item's dates do not follow its notice of {closed}")
 
 
 def answers_for(case: Case, unit: str) -> dict:
@@ -391,7 +429,7 @@ def build_inbox(ws: Workspace, numbers: list[str], notices: dict, tmp: Path) -> 
 def updated(case: Case) -> str:
     """What an applied form changes in the ledger, in brief."""
     if case.unit:
-        return "登记协办单位的反馈日期，事项状态不变"
+        return "协办单位的反馈记入“办理进展”，事项状态不变"
     done = f"，完成日期 {case.done.isoformat()}" if case.done else ""
     text = "，承办人按文字保存" if "承办人" in case.answers else ""
     return f"状态改为“{case.state}”{done}{text}"
@@ -423,12 +461,17 @@ def write_readme(root: Path, numbers: list[str]) -> None:
         "",
         "## 试用",
         "",
-        "`make demo` 会把本目录复制为 `demo-workspace/` 后依次运行 check、generate notice、ingest、status。"
+        "`make demo` 会把本目录复制为 `demo-workspace/`，然后依次运行：check（检查台账和模板）→ "
+        "generate notice --pdf --merge（为新立项的事项生成通知单、PDF 和合并打印文件；再运行一次不会重复生成）→ "
+        "ingest（读取 inbox/ 中交回的表单）→ status（红黄绿预警）→ generate reminder（为逾期事项生成催办通知单）→ "
+        "review（审核通过一批待审核事项，退回一项重办并生成重办通知）→ report --year 2026（年度工作情况报告）→ "
+        "archive --year 2026（年终立卷归档）→ verify（校验归档文件）。"
         "请不要直接对本目录运行 `dangwu ingest`（它会把 inbox/ 中的文件移走并修改台账）。",
         "",
         "## inbox/ 中的文件及预期结果",
         "",
-        "按文件名排序处理。“已更新”表示台账已登记；“退回”和“重复”的文件移到 rejected/，旁附“.原因.txt”，台账不作改动。",
+        "按文件名排序处理。“已更新”表示事项已按表单更新；“已登记”表示协办单位的反馈已记入“办理进展”，事项状态不变；"
+        "“退回”和“重复”的文件移到 rejected/，旁附“.原因.txt”，台账不作改动。",
         "",
         "| 文件 | 情况 | 事项 | 预期结果 |",
         "|---|---|---|---|",
@@ -459,8 +502,7 @@ def verify(samples: Path) -> bool:
             if o is None:
                 problems.append("not ingested")
             else:
-                allowed = {case.expect, "无变化"} if case.unit else {case.expect}
-                if o.result not in allowed or case.reason not in o.message:
+                if o.result != case.expect or case.reason not in o.message:
                     problems.append(f"expected {case.expect} ({case.reason})")
             row = rows.get(numbers[case.item - 1]) if case.item else None
             state = case.state or (applied[case.item].state if case.item in applied else "已办结" if case.item == CLOSED else "已通知")
@@ -481,10 +523,13 @@ def verify(samples: Path) -> bool:
         for name in outcomes:
             print(f"FAIL [?] {name}: no case describes this file")
             ok = False
-    for command in ("check", "status"):
-        print(f"\n$ dangwu {command} -w samples")
-        rc = subprocess.run([str(DANGWU), command, "-w", str(samples)]).returncode
-        ok &= rc == 0
+    with tempfile.TemporaryDirectory() as tmp:  # status writes 预警: shown on a copy, samples/ stays as built
+        copy = Path(tmp) / "samples"
+        shutil.copytree(samples, copy)
+        for command in ("check", "status"):
+            print(f"\n$ dangwu {command} -w samples")
+            rc = subprocess.run([str(DANGWU), command, "-w", str(copy)]).returncode
+            ok &= rc == 0
     return ok
 
 
@@ -506,6 +551,7 @@ def main() -> int:
     for p in problems:
         print(p)
     notices_written = len(list(ws.outbox.rglob("*.docx")))
+    (args.out / LOCK_NAME).unlink(missing_ok=True)  # the commands' workspace lock: not part of the sample
     print(f"samples written to {args.out}: {len(ITEMS) + len(NEW_ITEMS)} items, {notices_written} notices, {len(CASES)} inbox files")
     if problems:
         return 1
