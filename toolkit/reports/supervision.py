@@ -280,9 +280,10 @@ def summary_paragraphs(fig: Figures) -> dict[str, list[str]]:
         total.append(f"按督办来源分：{srcs}。")
     praised = [u.单位 for u in fig.units if u.主办 and u.按期办结 == u.主办]
     good = [f"{'、'.join(praised)}承办的督办事项全部按期办结，予以表扬。"] if praised else ["本期暂无全部按期办结的单位。"]
-    lagging = [f"{u.单位}（{u.当前逾期}项）" for u in fig.units if u.当前逾期]
-    late = [f"{u.单位}（{u.逾期办结}项）" for u in fig.units if u.逾期办结]
-    redo = [f"{u.单位}（{u.退回重办后办结}项）" for u in fig.units if u.退回重办后办结]
+    # 存在问题: the units with the most such items first (ties keep the tables' order)
+    lagging = [f"{u.单位}（{u.当前逾期}项）" for u in sorted(fig.units, key=lambda u: -u.当前逾期) if u.当前逾期]
+    late = [f"{u.单位}（{u.逾期办结}项）" for u in sorted(fig.units, key=lambda u: -u.逾期办结) if u.逾期办结]
+    redo = [f"{u.单位}（{u.退回重办后办结}项）" for u in sorted(fig.units, key=lambda u: -u.退回重办后办结) if u.退回重办后办结]
     problems = []
     if lagging:
         problems.append(f"尚有逾期未办结事项的单位：{'、'.join(lagging)}。")
