@@ -330,10 +330,11 @@ def test_tampered_folder_is_never_resealed_and_repair_keeps_codes(built, tmp_pat
     ws = Workspace(tmp_path / "ws")
     folder = safe_child(ws.archive, *FOLDER)
     (folder / "手工添加.txt").write_text("not the toolkit's", encoding="utf-8")
+    (folder / ".hidden").write_text("x", encoding="utf-8")
     before = _hashes(ws.archive)
     out = CliRunner().invoke(main, ["archive", "-w", str(ws.root), "--year", "2026"])
     assert out.exit_code == 8, out.output
-    assert "多出：手工添加.txt" in out.output and "--repair" in out.output
+    assert "多出：手工添加.txt" in out.output and "多出：.hidden" in out.output and "--repair" in out.output
     assert _hashes(ws.archive) == before  # nothing sealed, nothing rewritten
     assert not verify(folder).ok and "手工添加.txt" not in str(zipfile.ZipFile(first.zip).namelist())
     out = CliRunner().invoke(main, ["archive", "-w", str(ws.root), "--year", "2026", "--repair"])

@@ -182,8 +182,6 @@ class ArchiveTampered(VerifyError):
     def __init__(self, folder: Path, report: VerifyReport | None, year: int, register: str):
         lines = report.lines() if report is not None else []
         what = "；".join(lines[:20]) + (f"……共 {len(lines)} 处" if len(lines) > 20 else "")
-        if not lines:
-            what = f"文件夹中没有 {MANIFEST}，不是完整封存的归档"
         super().__init__(
             f"归档文件夹 {folder} 与其封存清单 {MANIFEST} 不一致：{what}。本次未做任何修改，也不会把这些文件封存进归档。",
             hint=(
@@ -200,7 +198,7 @@ def _sealed_state(folder: Path) -> VerifyReport | None:
     if not folder.exists():
         return None
     if not (folder / MANIFEST).exists():
-        return VerifyReport(extra=sorted(e["path"] for e in file_entries(folder)) or ["（空文件夹）"])
+        return VerifyReport(missing=[MANIFEST], extra=sorted(e["path"] for e in file_entries(folder)))
     try:
         return verify(folder)
     except VerifyError:

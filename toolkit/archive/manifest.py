@@ -30,10 +30,10 @@ class VerifyError(ToolkitError):
 
 
 def file_entries(folder: Path) -> list[dict]:
-    """Every file under ``folder`` (but the manifest) with its relative path, SHA-256 and size."""
+    """Every file under ``folder`` (but the manifest; hidden ones too) with its relative path, SHA-256 and size."""
     out = []
     for p in sorted(folder.rglob("*")):
-        if p.is_file() and p.name != MANIFEST and not p.name.startswith("."):
+        if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST:
             data = p.read_bytes()
             out.append({"path": p.relative_to(folder).as_posix(), "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
     return out
@@ -58,7 +58,7 @@ def write_zip_of(folder: Path, target: Path, prefix: str) -> None:
     with open(tmp, "wb") as fh:
         central, offset = [], 0
         for p in sorted(folder.rglob("*")):
-            if not p.is_file() or p.name.startswith("."):
+            if not p.is_file():
                 continue
             name = f"{prefix}/{p.relative_to(folder).as_posix()}".encode()
             raw = p.read_bytes()
