@@ -706,15 +706,24 @@ def _ingest_and_read(args, suffix: str, read) -> dict:
     import collections
 
     import toolkit
+    from toolkit.intake import pipeline
+    from toolkit.ledger.workbook import Ledger
 
     ws = toolkit.Workspace(args.dir)
     files = sum(1 for p in ws.inbox.iterdir() if p.suffix == suffix)
+    spent: dict[str, float] = {}
+    stages = [(pipeline, "finish_pending"), (pipeline, "open_valid_ledger"), (pipeline, "_apply_all"), (pipeline, "_apply_one")]
+    stages += [(Ledger, "serialise"), (pipeline, "_plan"), (pipeline, "_write_pending"), (Ledger, "save"), (pipeline, "_carry_out")]
+    undo = [_timed_attr(owner, name, spent, name.strip("_")) for owner, name in stages]
     t0 = time.perf_counter()
     outcomes = toolkit.ingest(ws)
     seconds = time.perf_counter() - t0
+    for u in undo:
+        u()
     results = collections.Counter(o.result for o in outcomes)
     sample = next((o.message for o in outcomes if o.result in ("退回", "重复")), "")
     out = {"seconds": seconds, "forms": files, "results": dict(results), "rejected_example": sample, "maxrss_mb": maxrss_mb()}
+    out["split"] = spent
     if args.profile_to:
         return out
     moved = sorted(p for p in (*ws.processed.glob("*" + suffix), *ws.rejected.glob("*" + suffix)))
@@ -1103,6 +1112,25 @@ def bench_generate(ctx: Context) -> list[Row]:
     ]
 
 
+def _ingest_split(run: dict) -> str:
+    """Where an ingest run's time went (main process; reading runs in the pool meanwhile)."""
+    sp = run.get("split") or {}
+    if not sp:
+        return ""
+    parts = {
+        "load+check ledger": sp.get("open_valid_ledger", 0.0),
+        "apply": sp.get("apply_one", 0.0),
+        "waiting for reads": sp.get("apply_all", 0.0) - sp.get("apply_one", 0.0),
+        "serialise": sp.get("serialise", 0.0),
+        "plan+intent": sp.get("plan", 0.0) + sp.get("write_pending", 0.0),
+        "save (fsync, backup, rename)": sp.get("save", 0.0),
+        "file moves": sp.get("carry_out", 0.0),
+        "finish killed run": sp.get("finish_pending", 0.0),
+    }
+    parts["other (listing, pool start)"] = run["seconds"] - sum(parts.values())
+    return "time: " + ", ".join(f"{k} {v:.2f}s" for k, v in parts.items() if v >= 0.005)
+
+
 @benchmark("ingest", "回收表单 / ingest returned forms")
 def bench_ingest(ctx: Context) -> list[Row]:
     returned = returned_workspace(ctx)
@@ -1125,7 +1153,7 @@ def bench_ingest(ctx: Context) -> list[Row]:
 
     forms = best["forms"]
     applied = sum(best["results"].get(r, 0) for r in ("已更新", "已登记", "无变化"))
-    note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}"
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}; {_ingest_split(best)}"
     if applied != forms:
         note += f" — NOT ALL APPLIED, e.g. {best['rejected_example'][:80]}"
     label = f"naive python-docx ×{naive['forms']}"
