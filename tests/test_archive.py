@@ -259,6 +259,7 @@ def test_manifest_verify_and_tampering(built, tmp_path):
     out = CliRunner().invoke(main, ["verify", str(copy)])
     assert out.exit_code == 8
     assert f"被改动：{target.name}" in out.output and "多出：多余文件.txt" in out.output and "缺少：备考表.pdf" in out.output
+    assert "dangwu archive --year 2026 --register 督查督办 --repair" in out.output
 
 
 def test_zip_members_that_would_escape_are_reported(built, tmp_path):

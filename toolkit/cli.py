@@ -314,8 +314,7 @@ def verify(path):
         return
     click.secho(f"校验未通过：{report.summary()}。", fg="red", err=True)
     click.echo(
-        "如需按台账重新生成这份归档（已编的件号和档号不变，原文件夹改名保留），请运行 "
-        "`dangwu archive --year 年度 --repair`。",
+        f"如需按台账重新生成这份归档（已编的件号和档号不变，原文件夹改名保留），请在工作区运行 `{report.repair}`。",
         err=True,
     )
     sys.exit(8)

@@ -92,6 +92,7 @@ class VerifyReport:
     extra: list[str] = field(default_factory=list)
     altered: list[str] = field(default_factory=list)
     unsafe: list[str] = field(default_factory=list)
+    repair: str = "dangwu archive --year 年度 --repair"  # the command that rebuilds this binder
 
     @property
     def ok(self) -> bool:
@@ -112,12 +113,22 @@ def verify(path: Path) -> VerifyReport:
     """Check a binder folder or zip against its manifest (a zip is read in memory, never extracted)."""
     path = Path(path)
     if path.is_dir():
-        return _compare(_read_manifest(path / MANIFEST, path), {e["path"]: e for e in file_entries(path)})
+        report = _compare(_read_manifest(path / MANIFEST, path), {e["path"]: e for e in file_entries(path)})
+        report.repair = _repair_command(json.loads((path / MANIFEST).read_text(encoding="utf-8")))
+        return report
     if zipfile.is_zipfile(path):
         return _verify_zip(path)
     raise VerifyError(
         f"{path} 既不是归档文件夹，也不是 zip 文件。", hint="请指定 archive/年度/台账/保管期限 文件夹，或归档生成的 .zip 文件。"
     )
+
+
+def _repair_command(data: dict) -> str:
+    """The archive command that rebuilds the binder a manifest describes."""
+    year, register = data.get("year"), data.get("register")
+    if not isinstance(year, int) or not isinstance(register, str):
+        return "dangwu archive --year 年度 --repair"
+    return f"dangwu archive --year {year} --register {register} --repair"
 
 
 def _read_manifest(manifest: Path, where: Path) -> dict:
@@ -147,6 +158,7 @@ def _verify_zip(path: Path) -> VerifyReport:
         try:
             data = json.loads(zf.read(manifests[0]).decode("utf-8"))
             expected = {e["path"]: e for e in data["files"]}
+            repair = _repair_command(data)
         except (ValueError, KeyError, TypeError) as exc:
             raise VerifyError(f"{path.name} 中的 {MANIFEST} 已损坏（{exc}）。") from exc
         actual = {}
@@ -157,7 +169,7 @@ def _verify_zip(path: Path) -> VerifyReport:
             data = zf.read(n)
             actual[rel] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
     result = _compare(expected, actual)
-    result.unsafe = report.unsafe
+    result.unsafe, result.repair = report.unsafe, repair
     return result
 
 
