@@ -1,4 +1,9 @@
-"""A new, empty ledger workbook laid out for the clerk: headers, dropdowns, widths, date formats."""
+"""A new, empty ledger workbook laid out for the clerk: headers, dropdowns, widths, date formats.
+
+``ensure_layout`` also brings ledgers made before a layout feature up to date, each time the
+toolkit saves one: filter buttons on the register sheets, wrapped text in long columns, and
+dropdowns for 主办单位 / 提出部门 / 分管校领导 that read the 承办单位 and 班子成员 sheets live.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import schema as S
@@ -15,6 +20,20 @@ from .store import atomic_write
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(name="黑体", bold=True)
 MAX_ROWS = 5000  # rows covered by dropdowns and formats
+LAST_ROW = 1048576  # Excel's last row: the live dropdowns cover whole columns
+WRAP = Alignment(wrap_text=True, vertical="top")
+REGISTERS = tuple(s for s in S.ALL_SHEETS if s.id_column)  # sheets with filter buttons
+# columns whose dropdown lists another sheet's column, read live (a unit added there appears at once)
+LIVE_LISTS = {
+    "主办单位": (S.UNITS_SHEET.name, "单位名称"),
+    "提出部门": (S.UNITS_SHEET.name, "单位名称"),
+    "分管校领导": (S.MEMBERS.name, "姓名"),
+}
+
+
+def long_columns(sheet: S.Sheet) -> frozenset[str]:
+    """Headers of the columns whose text is wrapped (督办事项, 工作要求, 办理情况, 审核意见, 备注 …)."""
+    return frozenset(c.header for c in sheet.columns if c.kind in (S.TEXT, S.UNITS) and c.width >= 20)
 
 
 def new_workbook(units: list[dict] | None = None, members: list[dict] | None = None) -> openpyxl.Workbook:
@@ -29,6 +48,7 @@ def new_workbook(units: list[dict] | None = None, members: list[dict] | None = N
             for i, h in enumerate(sheet.headers, start=1):
                 if values.get(h) not in (None, ""):
                     ws.cell(r, i, values[h])
+    ensure_layout(wb)
     return wb
 
 
@@ -58,9 +78,94 @@ def add_sheet(wb, sheet: S.Sheet, before: str | None = None):
             ws.add_data_validation(dv)
             dv.add(rng)
         elif col.kind == S.TEXT:
-            ws.column_dimensions[letter].alignment = Alignment(wrap_text=True, vertical="top")
+            ws.column_dimensions[letter].alignment = WRAP
     ws.freeze_panes = "A2"
     return ws
+
+
+def _headers(ws) -> dict[str, int]:
+    """Header text → column number, from row 1."""
+    out: dict[str, int] = {}
+    for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+        if cell.value not in (None, ""):
+            out.setdefault(str(cell.value).strip(), cell.column)
+    return out
+
+
+def ensure_layout(wb) -> None:
+    """Filter buttons, wrapped long columns and live dropdowns on every register sheet (idempotent).
+
+    Ledgers made before these existed get them the first time the toolkit saves them (the filter
+    range then grows with the rows); a clerk's own dropdown on a column is left as it is.
+    """
+    for sheet in REGISTERS:
+        if sheet.name not in wb.sheetnames:
+            continue
+        ws = wb[sheet.name]
+        cols = _headers(ws)
+        if not cols:
+            continue
+        first = not ws.auto_filter.ref
+        _ensure_filter(ws, max(cols.values()))
+        _ensure_lists(wb, ws, cols)
+        if first:
+            _wrap_columns(ws, [cols[h] for h in long_columns(sheet) if h in cols])
+
+
+def _ensure_filter(ws, last_col: int) -> None:
+    """Filter buttons on the header row, the range covering every row (a clerk's own columns kept)."""
+    last_row = max(ws.max_row, 2)
+    ref = ws.auto_filter.ref
+    if not ref:
+        ws.auto_filter.ref = f"A1:{get_column_letter(last_col)}{last_row}"
+        return
+    start, _, end = ref.partition(":")
+    end_col = "".join(c for c in (end or start) if c.isalpha())
+    end_row = int("".join(c for c in (end or start) if c.isdigit()) or 1)
+    if end_row < last_row:
+        ws.auto_filter.ref = f"{start}:{end_col}{last_row}"
+
+
+def _ensure_lists(wb, ws, cols: dict[str, int]) -> None:
+    """Live dropdowns (warning style: a 简称 or another name is still accepted after a prompt)."""
+    for header, (source_sheet, source_header) in LIVE_LISTS.items():
+        col = cols.get(header)
+        if col is None or source_sheet not in wb.sheetnames:
+            continue
+        source_col = _headers(wb[source_sheet]).get(source_header)
+        if source_col is None:
+            continue
+        letter = get_column_letter(col)
+        if any(f"{letter}2" in dv.sqref for dv in ws.data_validations.dataValidation):
+            continue  # already there (ours or the clerk's own)
+        src = f"{quote_sheetname(source_sheet)}!${get_column_letter(source_col)}"
+        # the names from row 2 down to the last filled one: new names appear, no empty lines in the list
+        formula = f"OFFSET({src}$2,0,0,MAX(1,COUNTA({src}:${get_column_letter(source_col)})-1),1)"
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle="warning")
+        dv.showErrorMessage = True
+        dv.errorTitle = header
+        dv.error = f"“{source_sheet}”表的“{source_header}”中没有这一项。简称等写法也可以使用：点“是”保留；点“否”重新选择。"
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}2:{letter}{LAST_ROW}")
+
+
+def _wrap_columns(ws, columns: list[int]) -> None:
+    """Wrap the text of these columns: the column style (new cells) and every filled cell already there."""
+    if not columns:
+        return
+    wanted = set(columns)
+    for c in columns:
+        ws.column_dimensions[get_column_letter(c)].alignment = WRAP
+    for (r, c), cell in list(ws._cells.items()):
+        if r > 1 and c in wanted and cell.value not in (None, ""):
+            wrap_cell(cell)
+
+
+def wrap_cell(cell) -> None:
+    """Turn on text wrapping for a cell, keeping its horizontal alignment."""
+    a = cell.alignment
+    if not a.wrap_text:
+        cell.alignment = Alignment(horizontal=a.horizontal, vertical=a.vertical or "top", wrap_text=True, indent=a.indent)
 
 
 def create_ledger(path: Path, units=None, members=None) -> None:

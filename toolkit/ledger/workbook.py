@@ -118,11 +118,39 @@ class Row:
         if _same(old, value):
             return False
         col = self.view.ensure_col(header)
-        write_cell(self.view.ws.cell(self.r, col), value)
+        cell = self.view.ws.cell(self.r, col)
+        write_cell(cell, value)
+        if header in self.view.wrapped:
+            self.view.wrap(cell)
         if header == self.view.schema.id_column:
             self.view._index = None
         self.view.ledger.journal(context.change(self.view.name, self.number or f"第{self.r}行", header, display(old), display(value)))
+        if self.r not in self.view.tidied:
+            self._tidy(context)
         return True
+
+    def _tidy(self, context: ChangeContext) -> None:
+        """Once per row a command changes: long texts wrapped, dates typed as text made Excel dates.
+
+        A date typed as text (2026年11月20日) does not sort in Excel; it becomes a real date,
+        journalled in the rows of the command that changed the row.
+        """
+        self.view.tidied.add(self.r)
+        for header in self.view.wrapped:
+            col = self.view.cols.get(header)
+            cell = self.view.ws._cells.get((self.r, col)) if col else None
+            if cell is not None and cell.value not in (None, ""):
+                self.view.wrap(cell)
+        for col in self.view.schema.columns:
+            old = self.raw(col.header) if col.kind == S.DATE else None
+            if not isinstance(old, str) or not old.strip():
+                continue
+            try:
+                day = parse_date(old)
+            except ValueError:
+                continue  # check reports it; left as the clerk typed it
+            write_cell(self.view.ws.cell(self.r, self.view.cols[col.header]), day)
+            self.view.ledger.journal(context.change(self.view.name, self.number or f"第{self.r}行", col.header, old, display(day)))
 
     def paint(self, header: str, text: str, rgb: str | None) -> bool:
         """Write a derived display value (e.g. 预警) with a fill colour, not journalled cell by cell."""
@@ -133,6 +161,8 @@ class Row:
             return False
         write_cell(cell, text)
         cell.fill = fill
+        if header in self.view.wrapped:
+            self.view.wrap(cell)
         return True
 
 
@@ -228,6 +258,11 @@ class SheetView:
         self._rows: list[Row] | None = None
         self._index: dict[str, Row] | None = None
         self.duplicate_headers: list[str] = []
+        self.tidied: set[int] = set()  # rows whose text dates the current command has made real dates
+        from .create import long_columns, wrap_cell
+
+        self.wrapped = long_columns(schema)  # columns whose cells wrap their text
+        self.wrap = wrap_cell
         for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
             h = display(cell.value).strip()
             if not h:
@@ -363,6 +398,9 @@ class Ledger:
 
     def serialise(self) -> bytes:
         """The workbook as .xlsx bytes with the pending journal rows appended (not yet saved)."""
+        from .create import ensure_layout
+
+        ensure_layout(self.wb)  # filter buttons, wrapped text, live dropdowns (older ledgers get them here)
         jv = self.sheet(S.JOURNAL.name) if self.pending else None
         fields = ("time", "operation", "sheet", "number", "field", "old", "new", "source", "sha256", "user")
         columns = [(jv.cols[h], f) for h, f in zip(S.JOURNAL.headers, fields) if h in jv.cols] if jv else []
