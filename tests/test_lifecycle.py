@@ -190,7 +190,7 @@ def test_redo_notice_says_why_and_how_the_deadline_changed_also_when_reprinted(n
     output = _send_back(notified, monkeypatch)
     assert "原办理时限：2026年6月30日" in output and "审核人：王芳" in output
     generate(notified, "notice")
-    why = "审核意见：制度文件未经校长办公会审议。办理时限由原定的2026年6月30日调整为2026年12月20日"
+    why = "审核意见：制度文件未经校长办公会审议。办理时限由2026年6月30日调整为2026年12月20日"
     for role in ("主办", "协办"):
         text = _text(notice_path(notified, "DB-2026-001", role))
         assert "（重办）" in text and "退回重办" in text and why in text, text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -60,6 +61,11 @@ def handle_errors(f):
             sys.exit(exc.exit_code)
 
     return wrapper
+
+
+def _one_line(text: str) -> str:
+    """A message and its hint on one line: joined after a Chinese full stop, else by a space."""
+    return re.sub(r"(?<=[。；！？])\n", "", text).replace("\n", " ")
 
 
 def _print_json(data) -> None:
@@ -185,7 +191,7 @@ def ingest(wsdir, paths, as_json):
     else:
         for o in outcomes:
             who = f" {o.number} {o.unit}" if o.number else ""
-            click.echo(f"[{o.result}] {o.file}{who}：{o.message.replace(chr(10), ' ')} → {o.moved_to}")
+            click.echo(f"[{o.result}] {o.file}{who}：{_one_line(o.message)} → {o.moved_to}")
         counts = {
             r: sum(1 for o in outcomes if o.result == r)
             for r in (pipeline.APPLIED, pipeline.RECORDED, pipeline.UNCHANGED, pipeline.DUPLICATE, pipeline.REJECTED)
@@ -308,8 +314,7 @@ def verify(path):
         return
     click.secho(f"校验未通过：{report.summary()}。", fg="red", err=True)
     click.echo(
-        "如需按台账重新生成这份归档（已编的件号和档号不变，原文件夹改名保留），请运行 "
-        "`dangwu archive --year 年度 --repair`。",
+        f"如需按台账重新生成这份归档（已编的件号和档号不变，原文件夹改名保留），请在工作区运行 `{report.repair}`。",
         err=True,
     )
     sys.exit(8)

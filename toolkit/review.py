@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .errors import UsageError
 from .generate import open_valid_ledger
 from .ledger.workbook import ChangeContext
+from .lock import locked
 from .registers import supervision as sup
 from .status import refresh_warnings
 from .workspace import Workspace
@@ -30,6 +31,7 @@ def review(ws: Workspace, number: str, *, accept: bool, opinion: str = "", deadl
     return review_many(ws, [number], accept=accept, opinion=opinion, deadline=deadline, by=by)[0]
 
 
+@locked("review")
 def review_many(
     ws: Workspace, numbers, *, accept: bool, opinion: str = "", deadline: dt.date | None = None, by: str = ""
 ) -> list[ReviewResult]:

@@ -273,13 +273,21 @@ def readable(name: str) -> str:
 
 def _plan(ws: Workspace, outcomes: list[tuple[Path, Outcome]], inbox: Path, stamp: str) -> list[dict]:
     """Where each file goes (processed/ or rejected/, a free name that fits), with its reason text."""
-    plan, taken = [], set()
+    plan = []
+    taken = {ws.rejected.name: _names_in(ws.rejected), ws.processed.name: _names_in(ws.processed)}  # one listing each
+    from_inbox: dict[Path, bool] = {}
     for path, outcome in outcomes:
         rejected = outcome.result in (REJECTED, DUPLICATE)
         folder = ws.rejected if rejected else ws.processed
-        target = _free_name(folder / path.name, reserve=len(REASON_SUFFIX.encode()) if rejected else 0, taken=taken)
-        taken.add(target)
-        outcome.moved_to = readable(str(target.relative_to(ws.root)))
+        names = taken[folder.name]
+        name = _free_name(path.name, names, reserve=len(REASON_SUFFIX.encode()) if rejected else 0)
+        names.add(name)
+        if rejected:
+            names.add(name + REASON_SUFFIX)
+        dest = f"{folder.name}/{name}"
+        outcome.moved_to = readable(dest)
+        if path.parent not in from_inbox:
+            from_inbox[path.parent] = path.parent.resolve() == inbox
         reason = None
         if rejected:
             about = f"事项：{outcome.number}　单位：{outcome.unit}\n" if outcome.number else ""
@@ -292,8 +300,8 @@ def _plan(ws: Workspace, outcomes: list[tuple[Path, Outcome]], inbox: Path, stam
             {
                 "src": str(path.absolute()),
                 "sha": outcome.sha256,
-                "dest": str(target.relative_to(ws.root)),
-                "move": path.parent.resolve() == inbox,
+                "dest": dest,
+                "move": from_inbox[path.parent],
                 "journalled": outcome.result in (APPLIED, UNCHANGED, RECORDED),
                 "reason": reason,
             }
@@ -450,13 +458,23 @@ def _fit(stem: str, tail: str, limit: int) -> str:
     return stem + "…" + tail
 
 
-def _free_name(target: Path, *, reserve: int = 0, taken=()) -> Path:
-    """``target`` or, when taken, ``name (2).ext`` etc.; shortened so it (plus ``reserve`` bytes) fits a file name."""
+def _names_in(folder: Path) -> set[str]:
+    """The names in ``folder`` (empty when it does not exist yet)."""
+    try:
+        return set(os.listdir(folder))
+    except FileNotFoundError:
+        return set()
+
+
+def _free_name(name: str, taken: set[str], *, reserve: int = 0) -> str:
+    """``name`` or, when taken, ``name (2).ext`` etc.; shortened so it (plus ``reserve`` bytes) fits a file name."""
     limit = NAME_MAX - reserve
-    suffix = target.suffix if len(os.fsencode(target.suffix)) <= 16 else ""
-    stem = target.name[: len(target.name) - len(suffix)] if suffix else target.name
+    suffix = os.path.splitext(name)[1]
+    if len(os.fsencode(suffix)) > 16:
+        suffix = ""
+    stem = name[: len(name) - len(suffix)]
     for i in range(1, 10000):
-        cand = target.with_name(_fit(stem, (f" ({i})" if i > 1 else "") + suffix, limit))
-        if cand not in taken and not cand.exists():
+        cand = _fit(stem, (f" ({i})" if i > 1 else "") + suffix, limit)
+        if cand not in taken and (not reserve or cand + REASON_SUFFIX not in taken):
             return cand
-    raise FileExistsError(target)
+    raise FileExistsError(name)
