@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
+import shutil
 from pathlib import Path
 
 import click
+import docx
 import pytest
 from click.testing import CliRunner
 
+import toolkit
 from toolkit.cli import main
 from toolkit.clitext import CATALOG, wrap_cjk
 from toolkit.forms.fill import fill_form
+from toolkit.ledger import schema as S
 
-from .conftest import journal_rows, notice_path
+from .conftest import ITEMS, add_rows, journal_rows, notice_path
 
 # Latin text a clerk may meet in Chinese output: option names, codes, file and program names.
 ALLOWED = re.compile(
@@ -168,3 +173,34 @@ def test_co_unit_reply_is_counted_as_it_is_told(notified):
     assert "[已登记] 协办.docx DB-2026-001 信息工程学院：协办单位反馈已记入“办理进展”" in result.output
     assert "[已更新] 主办.docx DB-2026-002 学生工作处" in result.output
     assert "合计：已更新 1，已登记 1，无变化 0，重复 0，退回 0（共 2 个文件）。" in result.output
+
+
+def test_rejection_reasons_say_each_thing_once(notified):
+    """The reason file of a duplicate and of an edited form: that the ledger is unchanged is said once, so is 预填."""
+    fill_form(notice_path(notified, "DB-2026-002"), notified.inbox / "a.docx", DONE)
+    assert run("ingest", "-w", str(notified.root)).exit_code == 0
+    shutil.copy(notified.processed / "a.docx", notified.inbox / "a again.docx")
+    fill_form(notice_path(notified, "DB-2026-001"), notified.inbox / "edited.docx", {**DONE, "办理时限": "2027年3月31日"})
+    result = run("ingest", "-w", str(notified.root))
+    assert "[重复] a again.docx：该文件此前已处理过（内容完全相同）。 →" in result.output
+    assert "已填写” →" not in result.output and "。 请" not in result.output  # message and hint joined as one sentence run
+    again = (notified.rejected / "a again.docx.原因.txt").read_text(encoding="utf-8")
+    assert again.count("台账") == 1 and "无需再次提交" in again and "改正后" not in again
+    edited = (notified.rejected / "edited.docx.原因.txt").read_text(encoding="utf-8")
+    assert edited.count("预填") == 1 and edited.count("台账未因此文件作任何修改") == 1
+    assert "请在原通知单上只填写反馈部分" in edited
+
+
+def test_report_lists_the_units_with_most_problems_first(ws, monkeypatch):
+    """存在问题: 学生工作处 with two overdue items comes before 教务处 with one, though 教务处 leads more items."""
+    monkeypatch.setenv("DANGWU_TODAY", "2026-12-04")
+    more = [
+        {**ITEMS[0], "督办事项": "教务处长期任务一", "办理时限": dt.date(2027, 6, 30)},
+        {**ITEMS[0], "督办事项": "教务处长期任务二", "办理时限": dt.date(2027, 6, 30)},
+        {**ITEMS[1], "督办事项": "学工处逾期任务", "办理时限": dt.date(2026, 9, 30)},
+    ]
+    add_rows(ws.ledger_path, S.SUPERVISION.name, more)
+    assert run("generate", "notice", "-w", str(ws.root)).exit_code == 0
+    _, _, report_docx = toolkit.report(ws, 2026)
+    text = "\n".join(p.text for p in docx.Document(str(report_docx)).paragraphs)
+    assert "尚有逾期未办结事项的单位：学生工作处（2项）、教务处（1项）" in text
