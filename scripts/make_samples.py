@@ -132,8 +132,9 @@ NEW_ITEMS = [
 OPTIONAL = {"预警", "审核人"}  # columns the toolkit adds to a ledger when it first writes them
 NOTIFIED = 20  # rows 1..20 keep their notices
 CLOSED = 11  # this item is closed in the ledger after its notice went out
-CLOSED_VALUES = {"状态": "已办结", "最近反馈日期": D(2026, 5, 8), "办理情况": "自查问题6项，已全部完成整改，整改台账已报送。", "完成日期": D(2026, 5, 8),
-                 "承办人": "林晓", "联系电话": "0571-86001001", "审核意见": "同意办结", "审核人": "周文斌", "办结日期": D(2026, 5, 15)}
+CLOSED_REPLY = {"办理状态": BOX_DONE, "办理情况": "自查问题6项，已全部完成整改，整改台账已报送。", "完成日期": "2026年5月8日"}
+CLOSED_DATES = {"完成日期": D(2026, 5, 8), "办结日期": D(2026, 5, 15)}  # the reply, then the office's review
+CLOSED_REVIEWER = "周文斌"
 FOREIGN_ROWS = [("督办事项", "推进智慧校园二期建设"), ("办理状态", "已办结"), ("办理情况", "统一身份认证已上线。")]
 LONG_TEXT = ("组织部按照“对标争先”建设计划，已完成信息工程学院、机电工程学院、经济管理学院三个党总支的样板支部培育对象遴选，"
              "建立了“一支部一方案”培育台账，逐月跟踪支部书记抓党建工作、党员教育管理和组织生活开展情况；"
@@ -290,11 +291,28 @@ def build_ledger(root: Path) -> tuple[Workspace, list[str], dict]:
     changes = {n: {"预警": None} for n in numbers[:NOTIFIED]} | {
         n: {"状态": None, "通知日期": None, "预警": None} for n in numbers[NOTIFIED:]
     }
-    changes[numbers[CLOSED - 1]] |= CLOSED_VALUES
     edit_ledger(ws.ledger_path, changes, NEW_ITEMS)
+    close_item(ws, numbers[CLOSED - 1], notices)
     check_dates(numbers, issued)
     shutil.rmtree(root / ".backup", ignore_errors=True)
     return ws, numbers, notices
+
+
+def close_item(ws: Workspace, number: str, notices: dict) -> None:
+    """The closed item as the office closed it: its unit's reply ingested on the day, reviewed a week later."""
+    unit = next(d.unit for (n, _), d in notices.items() if n == number and d.role == "主办")
+    u = next(x for x in UNITS if x[0] == unit)
+    answers = {"承办人": u[3], "联系电话": u[4], "单位负责人": u[2], **CLOSED_REPLY}
+    fill_form(notices[(number, unit)].path, ws.inbox / f"{unit}自查整改情况反馈.docx", answers)
+    os.environ["DANGWU_TODAY"] = CLOSED_DATES["完成日期"].isoformat()
+    try:
+        [outcome] = toolkit.ingest(ws)
+        if outcome.result != "已更新":
+            sys.exit(f"the closed item's reply was not applied: {outcome.message}")
+        os.environ["DANGWU_TODAY"] = CLOSED_DATES["办结日期"].isoformat()
+        toolkit.review(ws, number, accept=True, opinion="同意办结", by=CLOSED_REVIEWER)
+    finally:
+        del os.environ["DANGWU_TODAY"]
 
 
 def check_dates(numbers: list[str], issued: dict[str, D]) -> None:
@@ -308,7 +326,7 @@ def check_dates(numbers: list[str], issued: dict[str, D]) -> None:
         if done and notice and done.year < 2090 and done <= notice:  # 2099: the case of a date in the future
             sys.exit(f"{case.file}: 完成日期 {done} is not after the notice of {numbers[case.item - 1]} ({notice})")
     closed = issued[numbers[CLOSED - 1]]
-    if not closed < CLOSED_VALUES["完成日期"] <= CLOSED_VALUES["办结日期"]:
+    if not closed < CLOSED_DATES["完成日期"] <= CLOSED_DATES["办结日期"]:
         sys.exit(f"the closed item's dates do not follow its notice of {closed}")
 
 
@@ -451,13 +469,14 @@ def write_readme(root: Path, numbers: list[str]) -> None:
         f"- `dangwu.toml`：工作区设置（发文机关为{ORGANISATION['name']}）。",
         f"- `ledger.xlsx`：台账。“承办单位”表 {len(UNITS)} 个单位（含简称、负责人、联系人、电话、邮箱）；"
         f"“班子成员”表 {len(MEMBERS)} 人；“督查督办台账”{len(ITEMS) + len(NEW_ITEMS)} 项，覆盖四类督办来源和三种督查形式：",
-        f"  - {numbers[0]}～{numbers[NOTIFIED - 1]}：已下发通知单（状态“已通知”），其中 {numbers[CLOSED - 1]} 已审核办结；",
+        f"  - {numbers[0]}～{numbers[NOTIFIED - 1]}：已下发通知单（状态“已通知”），其中 {numbers[CLOSED - 1]} 已审核办结（其反馈表已登记，在 processed/ 中）；",
         f"  - {reset}：已编号、尚未下发（状态空白，即“已立项”）；",
         f"  - 最后 {len(NEW_ITEMS)} 项：刚登记、立项编号空白，运行 generate 时自动编号。",
         "- `outbox/督查督办通知单/`：已下发的通知单（主办单位一份，每个协办单位各一份）。",
         f"- `inbox/`：各单位交回的 {len(CASES)} 个文件（{sum(c.file.endswith('.pdf') for c in CASES)} 个是由通知单导出的 PDF），"
         "包括正常填写的和各种应退回的情况（见下表）。",
-        "- `processed/`、`rejected/`、`archive/`：空文件夹，处理后的文件会移到这里。",
+        "- `processed/`：已登记的反馈表（目前只有已办结事项的一份）；`rejected/`、`archive/`：空文件夹。"
+        "ingest 处理后的文件移到 processed/ 或 rejected/，归档文件生成在 archive/。",
         "",
         "## 试用",
         "",
@@ -552,6 +571,8 @@ def main() -> int:
         print(p)
     notices_written = len(list(ws.outbox.rglob("*.docx")))
     (args.out / LOCK_NAME).unlink(missing_ok=True)  # the commands' workspace lock: not part of the sample
+    if (args.out / ".dangwu").is_dir() and not any((args.out / ".dangwu").iterdir()):
+        (args.out / ".dangwu").rmdir()  # ingest's (empty) folder for its run's intent
     print(f"samples written to {args.out}: {len(ITEMS) + len(NEW_ITEMS)} items, {notices_written} notices, {len(CASES)} inbox files")
     if problems:
         return 1

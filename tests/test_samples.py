@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from toolkit.dates import cn_date, parse_date
-from toolkit.intake.pipeline import read_returned
+from toolkit.intake.pipeline import read_returned, sha256_of
 from toolkit.ledger import schema as S
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,3 +78,15 @@ def test_readme_says_what_make_demo_runs():
     positions = [trial.find(c) for c in commands]
     assert -1 not in positions, f"README's 试用 does not name: {[c for c, p in zip(commands, positions) if p < 0]}"
     assert positions == sorted(positions), "README's 试用 lists the demo's commands out of order"
+
+
+def test_a_closed_item_has_its_reply_on_file(items):
+    """The sample closed the item as the office does (reply ingested, then reviewed), so its archive is complete."""
+    closed = {n for n, i in items.items() if i["状态"] == "已办结"}
+    assert closed and all(items[n]["审核人"] and items[n]["办结日期"] > items[n]["完成日期"] for n in closed)
+    sheet = openpyxl.load_workbook(SAMPLES / "ledger.xlsx", read_only=True)[S.JOURNAL.name]
+    rows = sheet.iter_rows(values_only=True)
+    headers = next(rows)
+    receipts = {r["来源文件SHA256"]: r["编号"] for r in (dict(zip(headers, row)) for row in rows) if r["字段"] == "回执"}
+    on_file = {receipts.get(sha256_of(p)) for p in (SAMPLES / "processed").iterdir()}
+    assert closed <= on_file
