@@ -40,6 +40,7 @@ ORGANISATION = {
     "office": "中共浙江××职业技术学院委员会办公室",
     "supervision_contact": "党委办公室督查小组 林老师 0571-86001001",
     "fonds_name": "浙江××职业技术学院",
+    "filer": "林晓",  # 备考表 整理人: the office's own clerk, not whoever runs the demo
 }
 UNIT_HEADERS = ("单位名称", "单位简称", "负责人", "联系人", "联系电话", "电子邮箱")
 UNITS = [

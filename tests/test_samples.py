@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import docx
@@ -90,3 +91,9 @@ def test_a_closed_item_has_its_reply_on_file(items):
     receipts = {r["来源文件SHA256"]: r["编号"] for r in (dict(zip(headers, row)) for row in rows) if r["字段"] == "回执"}
     on_file = {receipts.get(sha256_of(p)) for p in (SAMPLES / "processed").iterdir()}
     assert closed <= on_file
+
+
+def test_sample_settings_name_the_office_clerk():
+    """备考表 整理人 comes from the settings, so the demo's archive never shows the login name of whoever runs it."""
+    settings = tomllib.loads((SAMPLES / "dangwu.toml").read_text(encoding="utf-8"))
+    assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}", settings["archive"]["filer"])
