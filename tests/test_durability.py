@@ -409,10 +409,11 @@ def test_names_that_are_not_utf8_are_read_journalled_and_filed(notified, tmp_pat
     shutil.copy(tmp_path / "x.docx", os.path.join(inbox, gbk_good))
     with open(os.path.join(inbox, gbk_bad), "wb") as fh:
         fh.write(b"not a form")
+    os.mkdir(os.path.join(inbox, "附件.docx".encode("gbk")))  # a folder: the reader's reason quotes its name
     run = dangwu(notified, "ingest")
     out, err = run.stdout.decode("utf-8"), run.stderr.decode("utf-8")
     assert run.returncode == 0 and "Traceback" not in err, err
-    assert "教务处反馈.docx" in out and "说明文件.txt" in out
+    assert "教务处反馈.docx" in out and "说明文件.txt" in out and "附件.docx" in out
     assert os.listdir(inbox) == []
     assert os.path.exists(os.path.join(os.fsencode(notified.processed), gbk_good))
     assert os.path.exists(os.path.join(os.fsencode(notified.rejected), gbk_bad + ".原因.txt".encode()))

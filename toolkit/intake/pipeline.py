@@ -9,6 +9,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -37,6 +38,7 @@ ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedbac
 NAME_MAX = 255  # bytes in one file name (ext4, tmpfs, NTFS in UTF-16 units)
 REASON_SUFFIX = ".原因.txt"
 PENDING = Path(".dangwu") / "ingest-pending.json"  # the intent of the run: where each file goes
+SURROGATES = re.compile("[\udc80-\udcff]+")  # bytes of a file name that is not UTF-8, as Python escapes them
 PDF_HEADER_WITHIN = 1024  # bytes: where PDF readers look for %PDF-
 WORD_SUFFIXES = (".docx", ".doc", ".docm", ".dotx", ".wps")
 log = logging.getLogger(__name__)
@@ -271,6 +273,19 @@ def readable(name: str) -> str:
         return raw.decode("utf-8", "replace")
 
 
+def printable(text: str) -> str:
+    """``text`` with any undecodable file-name bytes (lone surrogates) decoded as GB18030 or shown as U+FFFD."""
+    return SURROGATES.sub(_decode_escaped, text)
+
+
+def _decode_escaped(match) -> str:
+    raw = bytes(ord(c) - 0xDC00 for c in match.group())
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
+
+
 def _plan(ws: Workspace, outcomes: list[tuple[Path, Outcome]], inbox: Path, stamp: str) -> list[dict]:
     """Where each file goes (processed/ or rejected/, a free name that fits), with its reason text."""
     plan = []
@@ -278,6 +293,7 @@ def _plan(ws: Workspace, outcomes: list[tuple[Path, Outcome]], inbox: Path, stam
     from_inbox: dict[Path, bool] = {}
     for path, outcome in outcomes:
         rejected = outcome.result in (REJECTED, DUPLICATE)
+        outcome.message = printable(outcome.message)  # a reader's message may quote the file's name
         folder = ws.rejected if rejected else ws.processed
         names = taken[folder.name]
         name = _free_name(path.name, names, reserve=len(REASON_SUFFIX.encode()) if rejected else 0)
