@@ -179,7 +179,7 @@ def _report_print_files(ws, result) -> None:
 
 @main.command()
 @workspace_option
-@click.argument("paths", nargs=-1, type=click.Path(), metavar="[文件]…")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True), metavar="[文件]…")
 @json_option
 @handle_errors
 def ingest(wsdir, paths, as_json):

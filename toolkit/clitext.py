@@ -185,7 +185,8 @@ def default_metavar(param: click.Parameter) -> str | None:
 def param_name(param: click.Parameter, ctx: click.Context | None) -> str:
     """How an error names a parameter: its longest option name, or an argument's metavar."""
     if isinstance(param, click.Argument):
-        return param.make_metavar(ctx) if ctx is not None else (param.metavar or param.name or "")
+        metavar = param.make_metavar(ctx) if ctx is not None else (param.metavar or param.name or "")
+        return metavar.strip("[]….")  # [文件]… → 文件
     return max(param.opts, key=len) if param.opts else (param.name or "")
 
 
