@@ -349,10 +349,13 @@ def test_tampered_folder_is_never_resealed_and_repair_keeps_codes(built, tmp_pat
     assert [sup_rows(ws)[n]["档号"] for n in ("DB-2026-001", "DB-2026-002", "DB-2026-003")] == codes
 
 
-def test_rebuild_keeps_the_codes_already_issued(built, tmp_path):
+def test_rebuild_keeps_the_codes_already_issued(built, tmp_path, monkeypatch):
     """An item closed after the others were numbered takes the next number; --rebuild renumbers nothing."""
     ws_src, _ = built
     shutil.copytree(ws_src.root, tmp_path / "ws")
+    settings = tmp_path / "ws" / "dangwu.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('filer = "王档案"', 'filer = ""'), encoding="utf-8")
+    monkeypatch.setenv("DANGWU_USER", "李整理")  # no 整理人 in the settings: the operator files the box
     ws = Workspace(tmp_path / "ws")
     shutil.rmtree(ws.archive / "2026")
     # the year-end run that numbered 001 and 003 happened before 002 was closed
@@ -362,6 +365,8 @@ def test_rebuild_keeps_the_codes_already_issued(built, tmp_path):
     expected = {"DB-2026-001": "0001", "DB-2026-003": "0002", "DB-2026-002": "0003"}
     assert {e.code[-4:] for e in result.entries} == set(expected.values())
     assert {n: sup_rows(ws)[n]["档号"][-4:] for n in expected} == expected
+    with pdfplumber.open(result.folder / "备考表.pdf") as pdf:
+        assert "整理人李整理" in pdf.pages[0].extract_text().replace(" ", "")
     # a 档号 cleared in the ledger by hand is taken back from the sealed manifest
     set_cell(ws.ledger_path, S.SUPERVISION.name, "DB-2026-001", "档号", "")
     again = archive(ws, 2026, rebuild=True)
