@@ -7,6 +7,7 @@ import json
 import re
 import sys
 import traceback
+import warnings
 from pathlib import Path
 
 import click
@@ -77,6 +78,8 @@ def _print_json(data) -> None:
 @click.version_option(package_name="dangwu", message="%(prog)s 版本 %(version)s", help="显示版本号并退出。")
 def main(verbose):
     """dangwu：党委办公室党务工作台账与文书工具。"""
+    if not verbose:  # libraries warn in English about things the clerk cannot act on; --verbose shows them
+        warnings.simplefilter("ignore")
 
 
 @main.command()
