@@ -358,8 +358,11 @@ def finish_pending(ws: Workspace) -> int:
     journalled = {e["sha"] for e in plan if e.get("journalled")}
     saved = not journalled  # nothing to save: the moves stand on their own
     if journalled:
-        with open(ws.ledger_path, "rb") as fh:
-            saved = hashlib.file_digest(fh, "sha256").hexdigest() == intent.get("ledger_sha256")
+        try:
+            with open(ws.ledger_path, "rb") as fh:
+                saved = hashlib.file_digest(fh, "sha256").hexdigest() == intent.get("ledger_sha256")
+        except OSError:
+            saved = False  # Ledger.load below says what is wrong with the ledger
         if not saved:  # the ledger may have been saved by a later command since: look in 变更记录
             saved = bool(journalled & Ledger.load(ws.ledger_path).journal_sha256s())
     if not saved:
