@@ -262,6 +262,17 @@ def test_manifest_verify_and_tampering(built, tmp_path):
     assert "dangwu archive --year 2026 --register 督查督办 --repair" in out.output
 
 
+def test_bytes_changed_inside_the_zip_are_reported_not_a_crash(built, tmp_path):
+    ws, result = built
+    damaged = tmp_path / "damaged.zip"
+    data = bytearray(result.zip.read_bytes())
+    at = data.index(b"%PDF", data.index("装订本.pdf".encode()))
+    data[at + 5000] ^= 0xFF  # one byte of the stored binder
+    damaged.write_bytes(bytes(data))
+    out = CliRunner().invoke(main, ["verify", str(damaged)])
+    assert out.exit_code == 8 and "被改动：装订本.pdf" in out.output, out.output
+
+
 def test_zip_members_that_would_escape_are_reported(built, tmp_path):
     ws, result = built
     evil = tmp_path / "evil.zip"

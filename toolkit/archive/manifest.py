@@ -34,9 +34,19 @@ def file_entries(folder: Path) -> list[dict]:
     out = []
     for p in sorted(folder.rglob("*")):
         if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST:
-            data = p.read_bytes()
-            out.append({"path": p.relative_to(folder).as_posix(), "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
+            with open(p, "rb") as fh:
+                digest, size = _hash_stream(fh)
+            out.append({"path": p.relative_to(folder).as_posix(), "sha256": digest, "size": size})
     return out
+
+
+def _hash_stream(fh) -> tuple[str, int]:
+    """SHA-256 and size of a binary stream, read in 1 MB pieces (a binder can be hundreds of MB)."""
+    h, size = hashlib.sha256(), 0
+    while chunk := fh.read(1 << 20):
+        h.update(chunk)
+        size += len(chunk)
+    return h.hexdigest(), size
 
 
 def write_manifest(folder: Path, info: dict) -> Path:
@@ -166,8 +176,12 @@ def _verify_zip(path: Path) -> VerifyReport:
             if n == manifests[0] or n in report.unsafe:
                 continue
             rel = n[len(prefix) :] if n.startswith(prefix) else n
-            data = zf.read(n)
-            actual[rel] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            try:
+                with zf.open(n) as fh:
+                    digest, size = _hash_stream(fh)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError):  # bytes changed inside the zip
+                digest, size = "unreadable", -1
+            actual[rel] = {"path": rel, "sha256": digest, "size": size}
     result = _compare(expected, actual)
     result.unsafe, result.repair = report.unsafe, repair
     return result
