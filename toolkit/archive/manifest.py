@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import struct
 import zipfile
 import zlib
@@ -71,20 +72,31 @@ def write_zip_of(folder: Path, target: Path, prefix: str) -> None:
             if not p.is_file():
                 continue
             name = f"{prefix}/{p.relative_to(folder).as_posix()}".encode()
-            raw = p.read_bytes()
-            crc, method, data = zlib.crc32(raw), 0, raw
-            if p.suffix.lower() not in (".pdf", ".xlsx", ".zip"):
+            stored = p.suffix.lower() in (".pdf", ".xlsx", ".zip")  # already compressed: stored, streamed
+            if stored:
+                crc, size = 0, 0
+                with open(p, "rb") as src:  # first pass: the CRC the local header needs
+                    while chunk := src.read(1 << 20):
+                        crc, size = zlib.crc32(chunk, crc), size + len(chunk)
+                method, packed = 0, size
+            else:
+                raw = p.read_bytes()
                 c = zlib.compressobj(6, zlib.DEFLATED, -15)
-                method, data = 8, c.compress(raw) + c.flush()
+                data = c.compress(raw) + c.flush()
+                crc, size, method, packed = zlib.crc32(raw), len(raw), 8, len(data)
             upath = struct.pack("<B", 1) + struct.pack("<I", zlib.crc32(name)) + name
             extra = struct.pack("<HH", 0x7075, len(upath)) + upath
-            head = (_UTF8_FLAG, method, _DOS_TIME, _DOS_DATE, crc, len(data), len(raw), len(name), len(extra))
+            head = (_UTF8_FLAG, method, _DOS_TIME, _DOS_DATE, crc, packed, size, len(name), len(extra))
             local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, *head)
             fh.write(local + name + extra)
-            fh.write(data)
+            if stored:
+                with open(p, "rb") as src:
+                    shutil.copyfileobj(src, fh, 1 << 20)
+            else:
+                fh.write(data)
             central.append(struct.pack("<IHH", 0x02014B50, _MADE_BY, 20) + struct.pack("<HHHHIIIHH", *head))
             central[-1] += struct.pack("<HHHII", 0, 0, 0, _UNIX_FILE, offset) + name + extra
-            offset += len(local) + len(name) + len(extra) + len(data)
+            offset += len(local) + len(name) + len(extra) + packed
         cd = b"".join(central)
         fh.write(cd)
         fh.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0))
