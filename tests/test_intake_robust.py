@@ -225,7 +225,7 @@ BAD_DOCX = [
     ("password-protected", _encrypted, "加密.docx", ["密码"]),
     ("DTD in a part", _with_dtd, "带DTD.docx", ["DTD", "改动"]),
     ("name climbing out", _climbing, "越界.docx", ["压缩包以外", "改动"]),
-    ("part bomb", _small_bomb, "炸弹.docx", ["超过 5 MB", "max_part_mb"]),
+    ("part bomb", _small_bomb, "炸弹.docx", ["超过 3 MB", "max_part_mb"]),
     ("folder named .docx", _folder, "文件夹.docx", ["文件夹", "inbox/"]),
     ("PDF page that cannot load", _bad_page, "页面损坏.pdf", ["已损坏", "第 2 页"]),
 ]
@@ -299,7 +299,7 @@ def test_evidence_photos_beyond_the_cap_are_still_accepted(notified):
 
 def test_the_cap_is_a_workspace_setting(notified):
     path = notified.root / "dangwu.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("max_part_mb = 5", "max_part_mb = 20"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("max_part_mb = 3", "max_part_mb = 20"), encoding="utf-8")
     _small_bomb(notified)
     ws = toolkit.Workspace(notified.root)
     assert ws.settings.max_part_mb == 20
@@ -398,6 +398,140 @@ def test_pypdf_warnings_do_not_reach_the_terminal(notified):
     assert not re.search(r"[A-Za-z]{4,}", run.stderr), run.stderr
 
 
+def _lzw_zeros(size: int) -> bytes:
+    """PDF LZW data (EarlyChange 1) decoding to ``size`` zero bytes: each code one byte longer than the last."""
+    codes, n, width, nxt, total = [256, 0], 1, 9, 258, 1
+    while total < size and nxt < 4096:
+        codes.append(nxt)  # the string one longer than the previous: a classic LZW run
+        total += n + 1
+        n += 1
+        nxt += 1
+    while total < size:  # table full: repeat the longest string
+        codes.append(nxt - 1)
+        total += n
+    codes.append(257)
+    out, buf, nbits, entries = bytearray(), 0, 0, 258
+    for i, code in enumerate(codes):
+        buf, nbits = (buf << width) | code, nbits + width
+        while nbits >= 8:
+            nbits -= 8
+            out.append((buf >> nbits) & 0xFF)
+        if i >= 2 and entries < 4096:
+            entries += 1
+            if entries + 1 >= 1 << width and width < 12:
+                width += 1
+    if nbits:
+        out.append((buf << (8 - nbits)) & 0xFF)
+    return bytes(out)
+
+
+def _stream_pdf(stream_dict: bytes, data: bytes, as_image: bool = False) -> bytes:
+    """A page whose content is one stream with ``stream_dict`` (and, when ``as_image``, an image's dictionary)."""
+    extra = b" /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8" if as_image else b""
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length %d " % len(data) + stream_dict + extra + b" >>\nstream\n" + data + b"\nendstream",
+        ]
+    )
+
+
+def _chunked_deflate(size: int) -> bytes:
+    c = zlib.compressobj(9)
+    return b"".join(c.compress(b" " * (1 << 20)) for _ in range(size >> 20)) + c.flush()
+
+
+def test_lzw_counter_matches_a_real_decoder():
+    from pypdf.filters import LZWDecode
+
+    from toolkit.intake.pdf_reader import _lzw_size
+
+    data = _lzw_zeros(300_000)
+    assert len(LZWDecode.decode(data)) == _lzw_size(data, 10**9) >= 300_000
+
+
+CONTENT_BOMBS = [
+    ("flate stream labelled an image", lambda: _stream_pdf(b"/Filter /FlateDecode", _chunked_deflate(64 << 20), as_image=True)),
+    ("LZW", lambda: _stream_pdf(b"/Filter /LZWDecode", _lzw_zeros(64 << 20))),
+    ("RunLength", lambda: _stream_pdf(b"/Filter /RunLengthDecode", bytes([129, 32]) * ((64 << 20) // 128) + b"\x80")),
+    ("flate then RunLength", lambda: _stream_pdf(b"/Filter [/FlateDecode /RunLengthDecode]", zlib.compress(bytes([129, 32]) * (1 << 20)))),
+]
+
+
+@pytest.mark.parametrize("make", [c[1] for c in CONTENT_BOMBS], ids=[c[0] for c in CONTENT_BOMBS])
+def test_content_bombs_of_every_filter_are_bounded(notified, make):
+    data = make()
+    assert len(data) < 2 << 20
+    (notified.inbox / "炸弹.pdf").write_bytes(data)
+    [out] = ingest(notified)
+    assert out.result == "退回" and "超过 3 MB" in out.message, out.message
+
+
+@pytest.fixture(scope="module")
+def exported_form(tmp_path_factory, soffice):
+    """A workspace and one filled notice (DB-2026-001) exported to PDF by LibreOffice."""
+    from toolkit import generate
+    from toolkit.forms.fill import fill_form
+    from toolkit.pdf.soffice import Soffice
+
+    from .conftest import sample_workspace
+
+    root = tmp_path_factory.mktemp("robustpdf")
+    ws = sample_workspace(root / "ws")
+    generate(ws, "notice")
+    filled = fill_form(notice_path(ws, "DB-2026-001"), root / "filled" / "done.docx", DONE)
+    [pdf] = Soffice(timeout=180).convert([filled], root / "pdf")
+    return ws, pdf
+
+
+def _fresh_copy(exported_form, tmp_path):
+    ws_src, pdf = exported_form
+    shutil.copytree(ws_src.root, tmp_path / "ws")
+    return toolkit.Workspace(tmp_path / "ws"), pdf
+
+
+@pytest.mark.slow
+def test_exported_form_with_bytes_before_its_header_is_applied(exported_form, tmp_path):
+    ws, pdf = _fresh_copy(exported_form, tmp_path)
+    (ws.inbox / "邮件网关.pdf").write_bytes(b"\r\nContent-Type: application/pdf\r\n\r\n" + pdf.read_bytes())
+    [out] = ingest(ws)
+    assert out.result == "已更新", out.message
+    assert sup_rows(ws)["DB-2026-001"]["状态"] == "待审核"
+
+
+@pytest.mark.slow
+def test_exported_form_with_a_large_photo_is_applied(exported_form, tmp_path):
+    """A 48 MB image (a 4096×4096 photo, Flate-compressed) is never decoded to read the text: accepted."""
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, EncodedStreamObject, NameObject, NumberObject
+
+    ws, pdf = _fresh_copy(exported_form, tmp_path)
+    writer = PdfWriter(clone_from=PdfReader(str(pdf)))
+    image = EncodedStreamObject()
+    c = zlib.compressobj(9)
+    image._data = b"".join(c.compress(b"\x80" * (3 << 20)) for _ in range(16)) + c.flush()
+    image.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(4096),
+            NameObject("/Height"): NumberObject(4096),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/FlateDecode"),
+        }
+    )
+    resources = writer.pages[0]["/Resources"].get_object()
+    resources.setdefault(NameObject("/XObject"), DictionaryObject())[NameObject("/Photo")] = writer._add_object(image)
+    with open(ws.inbox / "带照片.pdf", "wb") as fh:
+        writer.write(fh)
+    assert (ws.inbox / "带照片.pdf").stat().st_size < 2 << 20
+    [out] = ingest(ws)
+    assert out.result == "已更新", out.message
+
+
 # ---------------------------------------------------------------- check
 
 
@@ -424,12 +558,46 @@ print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss 
 """
 
 
+def _dense_pdf(path: Path) -> None:
+    """The densest page the bounds let through: text strings just under TEXT_MAX, then paths up to the cap."""
+    from toolkit.intake.pdf_reader import TEXT_MAX
+
+    line = b"(" + b"a" * 998 + b") Tj "
+    text = b"BT /F1 1 Tf 0 0 Td " + line * (TEXT_MAX // 1000 - 5) + b"ET\n"
+    paths = b"0 0 m 9 0 l S\n" * (((3 << 20) - len(text)) // 14 - 100)
+    z = zlib.compress(text + paths)
+    path.write_bytes(
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream",
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            ]
+        )
+    )
+
+
+def _dense_docx(src: Path, dst: Path) -> None:
+    """``src`` with its document part grown to just under the cap with empty paragraphs (the densest tree allowed)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * (((3 << 20) - len(data)) // 6 - 100), 1)
+            zout.writestr(item.filename, data)
+
+
 def test_bombs_are_refused_with_peak_memory_under_300_mb(notified, tmp_path):
-    """A 400 MB document part and a 400 MB PDF content stream, both ~0.5 MB on disk, beside a good form."""
+    """A 400 MB document part and a 400 MB PDF content stream, both ~0.5 MB on disk, beside a good form,
+    and the densest .docx and PDF the caps let through (read in full)."""
     src = returned(notified, "DB-2026-002", DONE, "src.docx")
     shutil.move(src, tmp_path / "src.docx")
     _bomb_docx(tmp_path / "src.docx", notified.inbox / "炸弹.docx", 400 << 20)
     _bomb_pdf(notified.inbox / "炸弹.pdf", 400 << 20)
+    _dense_pdf(notified.inbox / "密集.pdf")
+    _dense_docx(tmp_path / "src.docx", notified.inbox / "密集.docx")
     assert max(p.stat().st_size for p in notified.inbox.iterdir()) < 2 << 20
     returned(notified, "DB-2026-001", DONE, "good.docx")
     run = _run(PEAK, str(notified.root))
@@ -437,6 +605,8 @@ def test_bombs_are_refused_with_peak_memory_under_300_mb(notified, tmp_path):
     report = json.loads(run.stdout.strip().splitlines()[-1])
     outs = {o["file"]: o for o in report["outs"]}
     assert outs["good.docx"]["result"] == "已更新"
-    assert outs["炸弹.docx"]["result"] == "退回" and "超过 5 MB" in outs["炸弹.docx"]["message"]
-    assert outs["炸弹.pdf"]["result"] == "退回" and "超过 5 MB" in outs["炸弹.pdf"]["message"]
+    assert outs["炸弹.docx"]["result"] == "退回" and "超过 3 MB" in outs["炸弹.docx"]["message"]
+    assert outs["炸弹.pdf"]["result"] == "退回" and "超过 3 MB" in outs["炸弹.pdf"]["message"]
+    assert outs["密集.docx"]["result"] == "已更新", outs["密集.docx"]  # large but within the cap: read
+    assert outs["密集.pdf"]["result"] == "退回" and "识别码" in outs["密集.pdf"]["message"]  # read, then refused
     assert report["peak_mb"] < 300, report["peak_mb"]

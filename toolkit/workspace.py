@@ -54,7 +54,7 @@ checker = ""           # 备考表“检查人”；留空则由检查人手写
 "督查督办" = "督查督办"
 
 [intake]
-max_part_mb = 5        # 交回表单中单个正文部分（或 PDF 内容流）解压后的上限（MB），超过即退回；图片不受此限
+max_part_mb = 3        # 交回表单中单个正文部分（或 PDF 内容流）解压后的上限（MB），超过即退回；图片不受此限
 
 [pdf]
 soffice_path = ""      # LibreOffice 程序路径；留空则自动查找
@@ -80,7 +80,7 @@ class Settings:
     extra_workdays: list = field(default_factory=list)
     soffice_path: str = ""
     pdf_timeout: int = 120
-    max_part_mb: int = 5
+    max_part_mb: int = 3
     archive_category: str = "WS"
     archive_filer: str = ""
     archive_checker: str = ""

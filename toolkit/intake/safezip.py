@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import FormRejected
 
 MB = 1 << 20
-DEFAULT_MAX_PART = 5 * MB  # ~25 MB of parsed tree per MB of dense XML or PDF content: peak stays < 300 MB
+DEFAULT_MAX_PART = 3 * MB  # ~35 MB of parse per MB of the densest XML or PDF content: peak stays well under 300 MB
 CHUNK = 1 << 20
 PROLOG_MAX = 64 << 10  # bytes of XML declaration and comments before the root element
 OFFICE_DOCUMENT = ("/relationships/officeDocument",)
