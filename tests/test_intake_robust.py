@@ -460,6 +460,14 @@ CONTENT_BOMBS = [
 ]
 
 
+def test_a_pdf_with_more_text_than_any_form_is_refused_before_pdfium_lays_it_out(notified):
+    """1 MB of text strings inside the 3 MB cap would cost PDFium's text page ~200 MB: refused by its text size."""
+    line = b"(" + b"a" * 998 + b") Tj "
+    (notified.inbox / "长文.pdf").write_bytes(_page_pdf(b"BT /F1 1 Tf 0 0 Td " + line * 1000 + b"ET"))
+    [out] = ingest(notified)
+    assert out.result == "退回" and "文字量异常" in out.message, out.message
+
+
 @pytest.mark.parametrize("make", [c[1] for c in CONTENT_BOMBS], ids=[c[0] for c in CONTENT_BOMBS])
 def test_content_bombs_of_every_filter_are_bounded(notified, make):
     data = make()

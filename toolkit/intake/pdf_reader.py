@@ -38,8 +38,9 @@ _OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\b")
 _CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])")
 _REF = re.compile(rb"(\d+)\s+\d+\s+R")
 _XREF = re.compile(rb"/Type\s*/XRef\b")
-_STRINGS = re.compile(rb"\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f\s]*>")
-TEXT_MAX = 100_000  # bytes of text strings in a PDF (~20 MB of PDFium text page); a one-page form has ~5,000
+_LITERALS = re.compile(rb"\((?:[^()\\]|\\.)*\)")
+_HEX_STRINGS = re.compile(rb"<[0-9A-Fa-f\s]*>")
+TEXT_MAX = 150_000  # bytes in a PDF's text strings (~30 MB of PDFium text page at most); a one-page form has ~1,000
 _ABBREVIATIONS = {"Fl": "FlateDecode", "LZW": "LZWDecode", "RL": "RunLengthDecode"}
 
 THIN = 2.0  # pt: a path this thin is a ruled line
@@ -209,7 +210,8 @@ class _StringCounter:
         if self.cmap is None:
             self.cmap = b"begincmap" in piece[:4096]  # a ToUnicode CMap, not page content
         if not self.cmap:
-            self.bytes += len(piece) - len(_STRINGS.sub(b"", piece))
+            rest = _LITERALS.sub(b"", piece)
+            self.bytes += len(piece) - len(rest) + (len(rest) - len(_HEX_STRINGS.sub(b"", rest))) // 2
 
 
 def _inflate(src, start: int, cap: int, keep: bool, counter: _StringCounter | None = None) -> tuple[int, bytes | None]:
