@@ -82,8 +82,8 @@ def test_items_waiting_for_review_are_judged_by_completion_not_today(ws, monkeyp
     _report_done(ws, "DB-2026-002", "2026年5月20日")  # 3 working days late (5-18, 5-19, 5-20)
     ingest(ws)
     cells = _warnings(ws)
-    assert cells["DB-2026-001"] == ("截至6月22日：待审核：按期完成，已等待审核0个工作日", "DDEBF7")  # ingest rewrote it
-    assert cells["DB-2026-002"][0] == "截至6月22日：待审核：逾期3个工作日完成，已等待审核0个工作日"
+    assert cells["DB-2026-001"] == ("截至6月22日：待审核，按期完成，已等待审核0个工作日", "DDEBF7")  # ingest rewrote it
+    assert cells["DB-2026-002"][0] == "截至6月22日：待审核，逾期3个工作日完成，已等待审核0个工作日"
     assert cells["DB-2026-003"][0].startswith("截至5月11日：绿")  # a row ingest did not change keeps its dated cell
 
     monkeypatch.setenv("DANGWU_TODAY", "2026-07-10")  # past 001's deadline: still not late, it was finished in time
@@ -94,7 +94,7 @@ def test_items_waiting_for_review_are_judged_by_completion_not_today(ws, monkeyp
     assert two.late_days == 3 and two.completed == "2026-05-20"
     assert st.by_unit["教务处"] == {"红": 0, "黄": 0, "绿": 0, "待审核": 1}
     assert st.by_unit["学生工作处"] == {"红": 0, "黄": 0, "绿": 0, "待审核": 1}
-    assert _warnings(ws)["DB-2026-001"] == ("截至7月10日：待审核：按期完成，已等待审核14个工作日", "DDEBF7")
+    assert _warnings(ws)["DB-2026-001"] == ("截至7月10日：待审核，按期完成，已等待审核14个工作日", "DDEBF7")
 
     text = CliRunner().invoke(main, ["status", "-w", str(ws.root)]).output
     backlog = text[text.index("待审核事项") :]

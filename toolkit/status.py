@@ -117,7 +117,7 @@ def judge(row: Row, cal: WorkCalendar, now: dt.date, warn_days: int, units: Unit
             item.waited, item.provisional = wait.days, item.provisional or wait.provisional
             judged += f"，已等待审核{wait.days}个工作日"
         note = f"（{PROVISIONAL_NOTE}）" if item.provisional else ""
-        item.warning = f"{PENDING}：{judged}{note}"
+        item.warning = f"{PENDING}，{judged}{note}"
         return item
     if due:
         w = warning(cal, due, now, warn_days)
