@@ -287,6 +287,34 @@ def test_word_online_main_part_is_found_through_the_package_relationships(notifi
     assert sup_rows(notified)["DB-2026-001"]["状态"] == "待审核"
 
 
+def test_parts_parsed_together_are_bounded_too(notified):
+    """Twelve footers of 1 MB each (each under the cap, 12 MB together) are refused; one footer named twelve times is read once."""
+    p = returned(notified, "DB-2026-001", DONE, "页脚很多.docx")
+    ids = [f"rIdF{i}" for i in range(12)]
+
+    def footers(name, data, distinct=True):
+        if name == "word/_rels/document.xml.rels":
+            rels = "".join(
+                f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"'
+                f' Target="footer{i + 10 if distinct else 10}.xml"/>'
+                for i, rid in enumerate(ids)
+            )
+            data = data.replace(b"</Relationships>", rels.encode() + b"</Relationships>")
+        out = [(name, data)]
+        if name == "word/footer1.xml":
+            for i in range(12 if distinct else 1):
+                out.append((f"word/footer{i + 10}.xml", data.replace(b"<w:p>", b"<w:p>" + b" " * (1 << 20), 1)))
+        return out
+
+    _rezip(p, footers)
+    [out] = ingest(notified)
+    assert out.result == "退回" and "合计" in out.message and "max_part_mb" in out.message, out.message
+    p = returned(notified, "DB-2026-001", DONE, "同一页脚.docx")
+    _rezip(p, lambda n, d: footers(n, d, distinct=False))
+    [out] = ingest(notified)
+    assert out.result == "已更新", out.message
+
+
 def test_evidence_photos_beyond_the_cap_are_still_accepted(notified):
     """Only the parts the reader parses are bounded: a 64 MB picture (compressed tiny) does not matter."""
     p = returned(notified, "DB-2026-001", DONE, "带照片.docx")

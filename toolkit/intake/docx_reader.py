@@ -35,7 +35,7 @@ def read_docx(path: Path, labels: set[str], max_part: int = DEFAULT_MAX_PART) ->
         main = pkg.main_part()
         body = pkg.read_xml(main)
         related = pkg.relationships(main)
-        extra_names = sorted(p for t, p in related if t.endswith(("/header", "/footer")))
+        extra_names = sorted({p for t, p in related if t.endswith(("/header", "/footer"))})
         if not related:  # no relationships part: the usual names
             extra_names = sorted(n for n in pkg.names if re.match(r"word/(header|footer)\d*\.xml$", n))
         extra = [pkg.read_xml(n) for n in extra_names]

@@ -52,6 +52,7 @@ class Package:
     def __init__(self, path: Path, max_part: int = DEFAULT_MAX_PART):
         self.path = Path(path)
         self.max_part = max_part
+        self.budget = 2 * max_part  # all parts parsed together (headers and footers beside the body)
         self.fh = open(self.path, "rb")
         try:
             self.zf = zipfile.ZipFile(self.fh)
@@ -136,6 +137,13 @@ class Package:
             raise self._too_big(name)
         if not ended or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
             raise damaged(f"{name} 部分的压缩数据有误")
+        self.budget -= len(data)
+        if self.budget < 0:
+            cap = 2 * self.max_part / MB
+            raise FormRejected(
+                f"文件中要读取的正文、页眉页脚等部分合计解压后超过 {cap:g} MB，不像正常填写的表单，未读取。",
+                hint=f"请在 Word/WPS 中打开检查后重新另存为 .docx 提交。{SETTING_HINT}",
+            )
         return data
 
     def read_xml(self, name: str) -> bytes:
