@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import hashlib
 import json
@@ -73,7 +74,8 @@ def sha256_of(path: Path) -> str:
 def inbox_files(ws: Workspace, paths=()) -> list[Path]:
     """The files to ingest: the given paths (folders expanded) or everything in inbox/.
 
-    A folder inside inbox/ is listed too (it gets its own outcome rather than being skipped unseen).
+    A folder or a broken link inside inbox/ is listed too: it gets its own outcome rather than being
+    skipped unseen.
     """
     sources = [Path(p) for p in paths] or [ws.inbox]
     files: list[Path] = []
@@ -81,7 +83,8 @@ def inbox_files(ws: Workspace, paths=()) -> list[Path]:
     for src in sources:
         if src.is_dir():
             in_inbox = src.resolve() == inbox
-            files += sorted(p for p in src.iterdir() if (p.is_file() or (in_inbox and p.is_dir())) and not _is_temp(p))
+            listed = (p for p in src.iterdir() if p.is_file() or (in_inbox and (p.is_dir() or p.is_symlink())))
+            files += sorted(p for p in listed if not _is_temp(p))
         elif src.exists():
             files.append(src)
         else:
@@ -189,7 +192,8 @@ def read_returned(path: Path, max_part: int = DEFAULT_MAX_PART) -> tuple[Path, s
     except FormRejected as exc:
         return path, sha, None, str(exc)
     except OSError as exc:
-        return _unread(path, sha, f"文件无法打开（{exc.strerror or exc}）。", "请检查文件权限，或重新复制该文件后再运行。")
+        why = {errno.ENOENT: "文件不存在（可能是失效的快捷方式）", errno.EACCES: "没有读取权限", errno.EISDIR: "是一个文件夹"}
+        return _unread(path, sha, f"文件无法打开（{why.get(exc.errno, '读取出错')}）。", "请检查文件权限，或重新复制该文件后再运行。")
     except Exception as exc:  # a reader's failure on one odd file must not stop the batch
         log.debug("reading %s failed", path, exc_info=True)
         return _unread(
@@ -409,7 +413,7 @@ def _file_away(ws: Workspace, src: Path, dest: Path, entry: dict, recovering: bo
             if entry["reason"] is not None:
                 _put_text(dest.with_name(dest.name + REASON_SUFFIX), entry["reason"])
             return False
-        if not src.exists() or not _same_file(src, entry["sha"]):
+        if not (src.exists() or src.is_symlink()) or not _same_file(src, entry["sha"]):
             return False  # gone, or another file now bears its name
     if entry["reason"] is not None:
         _put_text(dest.with_name(dest.name + REASON_SUFFIX), entry["reason"])
