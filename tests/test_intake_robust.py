@@ -266,6 +266,36 @@ def test_batch_with_every_bad_kind_applies_the_good_forms(notified):
     assert list(notified.inbox.iterdir()) == []
 
 
+def test_a_large_batch_read_by_worker_processes_keeps_every_reason(notified):
+    """Past PARALLEL_FROM files the pool reads them: each bad copy still gets its own reason, the good forms apply."""
+    from toolkit.intake.pipeline import PARALLEL_FROM
+
+    returned(notified, "DB-2026-001", DONE, "good1.docx")
+    bad = [c for c in BAD_DOCX if c[0] != "folder named .docx"]
+    for _, make, _, _ in bad:
+        make(notified)
+    n = 0
+    while len(list(notified.inbox.iterdir())) < PARALLEL_FROM + 4:
+        for _, _, name, _ in bad:
+            n += 1
+            src = notified.inbox / name
+            shutil.copy(src, src.with_name(f"副本{n}_{name}"))
+    outs = {o.file: o for o in ingest(notified)}
+    assert len(outs) >= PARALLEL_FROM + 4
+    assert outs.pop("good1.docx").result == "已更新"
+    for file, out in outs.items():
+        _, _, name, words = next(c for c in bad if file.endswith(c[2]))
+        assert out.result == "退回" and all(w in out.message for w in words), (file, out.message)
+    assert sup_rows(notified)["DB-2026-001"]["状态"] == "待审核"
+
+
+def test_a_broken_link_in_the_inbox_gets_a_reason(notified):
+    (notified.inbox / "快捷方式.docx").symlink_to(notified.root / "不存在.docx")
+    [out] = ingest(notified)
+    assert out.result == "退回" and "文件不存在" in out.message, out.message
+    assert (notified.rejected / "快捷方式.docx").is_symlink()
+
+
 # ---------------------------------------------------------------- true reasons
 
 
