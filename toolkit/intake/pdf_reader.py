@@ -35,8 +35,9 @@ _FONT = re.compile(rb"/Length[123]\b|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenTyp
 _FILTER = re.compile(rb"/Filter\s*(/\w+|\[[^\]]*\])")
 _OBJSTM = re.compile(rb"/Type\s*/ObjStm\b")
 _OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\b")
-_CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])")
+_CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]{0,4096})\])")  # bounded: linear on crafted input
 _REF = re.compile(rb"(\d+)\s+\d+\s+R")
+HEAD = 2048  # bytes before a stream keyword searched for its dictionary
 _XREF = re.compile(rb"/Type\s*/XRef\b")
 _LITERALS = re.compile(rb"\((?:[^()\\]|\\.)*\)")
 _HEX_STRINGS = re.compile(rb"<[0-9A-Fa-f\s]*>")
@@ -139,7 +140,7 @@ def check_streams(path: Path, max_part: int) -> None:
                 at = m.start()
                 if mm[at - 3 : at] == b"end":
                     continue  # "endstream"
-                head = mm[max(0, at - 4096) : at]
+                head = mm[max(0, at - HEAD) : at]
                 head = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
                 if _IMAGE.search(head):
                     images.append((_object_number(mm, at), m.end(), head))
@@ -307,7 +308,7 @@ def _stream_end(src, start: int) -> int:
 
 def _object_number(mm, at: int) -> int:
     """The number of the object whose stream keyword is at ``at``."""
-    found = _OBJ.findall(mm[max(0, at - 4096) : at])
+    found = _OBJ.findall(mm[max(0, at - HEAD) : at])
     return int(found[-1]) if found else -1
 
 
