@@ -289,6 +289,17 @@ def test_a_large_batch_read_by_worker_processes_keeps_every_reason(notified):
     assert sup_rows(notified)["DB-2026-001"]["状态"] == "待审核"
 
 
+@pytest.mark.parametrize(
+    "name, data, words",
+    [("空.pdf", b"", "文件是空的"), ("空.docx", b"", "不是 .docx"), ("假.pdf", b"<html>404</html>", "内容不是 PDF")],
+    ids=["empty pdf", "empty docx", "pdf that is not one"],
+)
+def test_empty_and_false_pdfs_are_called_what_they_are(notified, name, data, words):
+    (notified.inbox / name).write_bytes(data)
+    [out] = ingest(notified)
+    assert out.result == "退回" and words in out.message and "不支持的文件类型" not in out.message, out.message
+
+
 def test_a_broken_link_in_the_inbox_gets_a_reason(notified):
     (notified.inbox / "快捷方式.docx").symlink_to(notified.root / "不存在.docx")
     [out] = ingest(notified)

@@ -183,6 +183,13 @@ def read_returned(path: Path, max_part: int = DEFAULT_MAX_PART) -> tuple[Path, s
         suffix = path.suffix.lower()
         if head.startswith(b"PK") or suffix == ".docx" or (head.startswith(OLE_MAGIC) and suffix in WORD_SUFFIXES):
             return path, sha, read_docx(path, ALL_LABELS, max_part), ""
+        if not head:
+            raise FormRejected("文件是空的（0 字节），可能没有保存完整或传送中断。", hint="请重新保存或重新发送该文件后再提交。")
+        if suffix == ".pdf":
+            raise FormRejected(
+                "文件扩展名是 .pdf，但内容不是 PDF（找不到 PDF 文件头），可能已损坏。",
+                hint="请重新导出 PDF，或直接提交填写好的 Word 文件。",
+            )
         if head.startswith(OLE_MAGIC):
             refuse_ole_encrypted(path)
         raise FormRejected(
