@@ -124,6 +124,23 @@ def _with_dtd(ws):
     _rezip(p, lambda n, d: [(n, dtd + d.split(b"?>", 1)[1] if n == "word/styles.xml" else d)])
 
 
+def _dtd_in_a_part_named_otherwise(ws):
+    """A DTD in a part whose XML nature only [Content_Types].xml tells (no .xml in its name)."""
+    p = returned(ws, "DB-2026-002", DONE, "带DTD2.docx")
+
+    def edit(name, data):
+        if name == "[Content_Types].xml":
+            data = data.replace(b"</Types>", b'<Override PartName="/customXml/item9.dat" ContentType="application/xml"/></Types>')
+        extra = (
+            [("customXml/item9.dat", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>')]
+            if name == "word/document.xml"
+            else []
+        )
+        return [(name, data), *extra]
+
+    _rezip(p, edit)
+
+
 def _climbing(ws):
     p = returned(ws, "DB-2026-002", DONE, "越界.docx")
     _rezip(p, lambda n, d: [(n, d)] + ([("word/../../evil.xml", b"<x/>")] if n == "word/document.xml" else []))
@@ -224,6 +241,7 @@ BAD_DOCX = [
     ("damaged deflate stream", _damaged_deflate, "压缩损坏.docx", ["已损坏", "word/document.xml"]),
     ("password-protected", _encrypted, "加密.docx", ["密码"]),
     ("DTD in a part", _with_dtd, "带DTD.docx", ["DTD", "改动"]),
+    ("DTD in a part known by its content type", _dtd_in_a_part_named_otherwise, "带DTD2.docx", ["DTD", "item9.dat"]),
     ("name climbing out", _climbing, "越界.docx", ["压缩包以外", "改动"]),
     ("part bomb", _small_bomb, "炸弹.docx", ["超过 3 MB", "max_part_mb"]),
     ("folder named .docx", _folder, "文件夹.docx", ["文件夹", "inbox/"]),

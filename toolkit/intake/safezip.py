@@ -25,6 +25,8 @@ CHUNK = 1 << 20
 PROLOG_MAX = 64 << 10  # bytes of XML declaration and comments before the root element
 OFFICE_DOCUMENT = ("/relationships/officeDocument",)
 _ELEMENT = re.compile(rb"<[A-Za-z_]")
+CONTENT_TYPES = "[Content_Types].xml"
+_CONTENT_TYPE = re.compile(rb"<(?:\w+:)?(Default|Override)\b([^>]*)>")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 _ATTR = re.compile(rb'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 SETTING_HINT = "若确属正常填写的大文件，可在工作区 dangwu.toml 的 [intake] 段调大 max_part_mb。"
@@ -154,13 +156,29 @@ class Package:
 
     def check_xml_parts(self, already: set[str] = frozenset()) -> None:
         """No XML part may carry a DTD: inflate each one's beginning only (up to its root element)."""
+        xml_parts = self._xml_parts()
         for name, info in self.infos.items():
-            if name in already or not name.lower().endswith((".xml", ".rels")) or info.file_size == 0:
+            if name in already or name not in xml_parts or info.file_size == 0:
                 continue
             head, _ = self._inflate(info, 4096)
             if not _check_prolog(name, head, complete=len(head) < 4096):
                 head, _ = self._inflate(info, PROLOG_MAX)
                 _check_prolog(name, head, complete=True)
+
+    def _xml_parts(self) -> set[str]:
+        """Parts holding XML: by name, and by the content types [Content_Types].xml gives them."""
+        names = {n for n in self.infos if n.lower().endswith((".xml", ".rels"))}
+        if CONTENT_TYPES not in self.infos:
+            return names
+        for m in _CONTENT_TYPE.finditer(self.read_xml(CONTENT_TYPES)):
+            attrs = {k.decode(): (v1 or v2).decode("utf-8", "replace") for k, v1, v2 in _ATTR.findall(m.group(2))}
+            if not attrs.get("ContentType", "").lower().endswith("xml"):
+                continue
+            if m.group(1) == b"Default" and attrs.get("Extension"):
+                names |= {n for n in self.infos if n.lower().endswith("." + attrs["Extension"].lower())}
+            elif m.group(1) == b"Override" and attrs.get("PartName"):
+                names.add(attrs["PartName"].lstrip("/"))
+        return names
 
     def main_part(self) -> str:
         """The main document part as Word finds it: _rels/.rels' officeDocument relationship."""
