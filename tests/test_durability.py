@@ -168,6 +168,36 @@ def test_reading_processes_die_with_a_killed_ingest(notified):
     assert not left, "worker processes outlived the killed command"
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG")
+def test_writer_processes_die_with_a_killed_generate(ws):
+    from .conftest import ITEMS, add_rows
+
+    add_rows(ws.ledger_path, S.SUPERVISION.name, [dict(ITEMS[i % 3], 督办事项=f"事项{i}") for i in range(100)])
+    mark = f"DANGWU_TEST_MARK={uuid.uuid4().hex}"
+    run = dangwu(ws, "generate", "notice", crash="writing", env=dict([mark.split("=")]))
+    assert run.returncode == CRASHED, run.stderr.decode()
+    left = _marked(mark)
+    for _ in range(100):
+        if not left:
+            break
+        time.sleep(0.05)
+        left = _marked(mark)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "writer processes outlived the killed command"
+    openpyxl.load_workbook(ws.ledger_path)  # the ledger is whole
+
+
+def test_status_while_another_command_works_shows_and_says_why_not_written(notified):
+    before = digest(notified.ledger_path)
+    with workspace_lock(notified.root, "ingest"):
+        run = dangwu(notified, "status", wait=0.2, env={"DANGWU_TODAY": "2026-12-21"})  # new 预警 to write
+    out = run.stdout.decode()
+    assert run.returncode == 0, run.stderr.decode()
+    assert "DB-2026-001" in out and "另一个 dangwu 命令正在处理该工作区" in out
+    assert digest(notified.ledger_path) == before
+
+
 # --- two commands at once -----------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ from .forms.merge import merged_parts
 from .forms.template import CompiledTemplate, docx_text
 from .ledger.validate import check_ledger, errors_of
 from .ledger.workbook import ChangeContext, Ledger
-from .lock import die_with_parent, workspace_lock
+from .lock import crash_point, die_with_parent, workspace_lock
 from .pdf.render import PdfJob, PdfResult, make_pdfs
 from .registers import supervision as sup
 from .registers.units import Units
@@ -174,6 +174,7 @@ def _write_documents(ws, kind, ledger, units, template, jobs, outdir, context, r
             return None
         refresh_warnings(ledger, [job[0] for job in jobs], ws.settings)  # 预警 of the rows notified or chased
         ledger_bytes = ledger.serialise() if ledger.pending else None  # overlaps with the writers
+        crash_point("writing")
         writer.wait()  # a failed document stops here, before the ledger is saved
     return ledger_bytes
 
