@@ -476,6 +476,24 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", *args], capture_output=True, text=True, env=env, cwd=repo, timeout=300)
 
 
+def test_pdf_whose_text_is_only_in_a_parent_fields_value_is_no_scan(notified):
+    """The value sits on the field, its widget (the page's annotation) only points to it: as viewers save hierarchies."""
+    value = _utf16_hex(_identity(notified, "DB-2026-002"))
+    (notified.inbox / "父字段.pdf").write_bytes(
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] >> >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [5 0 R] >>",
+                b"<< /FT /Tx /T (ident) /V <" + value + b"> /Kids [5 0 R] >>",
+                b"<< /Type /Annot /Subtype /Widget /Parent 4 0 R /Rect [50 700 500 720] /P 3 0 R >>",
+            ]
+        )
+    )
+    [out] = ingest(notified)
+    assert "扫描件" not in out.message and out.number == "DB-2026-002", out.message
+
+
 def test_pypdf_warnings_do_not_reach_the_terminal(notified):
     (notified.inbox / "偏移错误.pdf").write_bytes(
         _field_pdf(_utf16_hex(_identity(notified, "DB-2026-002")), text=b"form", broken_xref=True)

@@ -82,8 +82,9 @@ def read_pdf(path: Path, labels: set[str], max_part: int = DEFAULT_MAX_PART) -> 
                 form.fields.setdefault(k, v)
         fillable = pdf.get_formtype() != pdfium_c.FORMTYPE_NONE
         if fillable:
-            form.fields.update(_acroform_fields(path, labels))
-            texts += [v for v in form.fields.values() if v]
+            answers, values = _acroform_fields(path, labels)
+            form.fields.update(answers)
+            texts += values
         visible = "".join("".join(texts).split())
         if not visible:
             raise FormRejected(
@@ -465,8 +466,8 @@ def _label_values(cells: list[_Cell], labels: set[str]) -> dict[str, str]:
     return out
 
 
-def _acroform_fields(path: Path, labels: set[str]) -> dict[str, str]:
-    """Answers typed into a fillable PDF's fields, by field name or tooltip matching a label."""
+def _acroform_fields(path: Path, labels: set[str]) -> tuple[dict[str, str], list[str]]:
+    """Answers typed into a fillable PDF's fields, by field name or tooltip matching a label; and every field's value."""
     from pypdf import PdfReader
 
     try:
@@ -474,8 +475,9 @@ def _acroform_fields(path: Path, labels: set[str]) -> dict[str, str]:
             warnings.simplefilter("ignore")
             fields = PdfReader(str(path)).get_fields() or {}
     except Exception:  # a damaged form dictionary: fall back to the page text
-        return {}
+        return {}, []
     out = {}
+    values = [str(f["/V"]) for f in fields.values() if f.get("/FT") == "/Tx" and f.get("/V")]  # text typed into text fields
     for name, field in fields.items():
         for candidate in (field.get("/TU"), name, str(name).rsplit(".", 1)[-1]):
             key = label_key(str(candidate or ""))
@@ -484,4 +486,4 @@ def _acroform_fields(path: Path, labels: set[str]) -> dict[str, str]:
                 if value not in (None, ""):
                     out[key] = str(value).lstrip("/")
                 break
-    return out
+    return out, values
