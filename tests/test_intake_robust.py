@@ -659,6 +659,16 @@ def test_check_reports_a_template_with_a_damaged_deflate_stream(notified):
     assert result.exit_code != 0 and "损坏" in result.output and "Traceback" not in result.output
 
 
+def test_check_reports_a_ledger_with_a_damaged_deflate_stream(ws):
+    with zipfile.ZipFile(ws.ledger_path) as z:
+        sheet = next(
+            i.filename for i in z.infolist() if i.filename.startswith("xl/worksheets/") and i.compress_type == zipfile.ZIP_DEFLATED
+        )
+    _flip_deflate(ws.ledger_path, sheet)
+    result = CliRunner().invoke(main, ["check", "-w", str(ws.root)])
+    assert result.exit_code != 0 and "ledger.xlsx 无法打开" in result.output and ".backup/" in result.output, result.output
+
+
 # ---------------------------------------------------------------- memory
 
 

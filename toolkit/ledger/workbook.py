@@ -12,6 +12,7 @@ import os
 import re
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -366,7 +367,7 @@ class Ledger:
                 raw = fh.read()
             light, tail = split_tail(raw, S.JOURNAL.name)
             wb = openpyxl.load_workbook(io.BytesIO(light))
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError) as exc:
             raise LedgerError(
                 f"台账文件 {path.name} 无法打开：不是有效的 .xlsx 工作簿（{type(exc).__name__}）。",
                 hint="请用 Excel/WPS 另存为 .xlsx，或从 .backup/ 中恢复上一版本。",
