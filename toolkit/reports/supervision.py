@@ -156,7 +156,7 @@ def compute(ledger: Ledger, year: int, half: int | None = None, now: dt.date | N
                 fig.overdue += 1
     if not fig.items:
         raise UsageError(f"{label}没有交办的督办事项，未生成报告。", hint="请检查年份（--year）和半年（--half），或台账中的交办时间。")
-    fig.units = sorted(per_unit.values(), key=lambda x: (-x.主办, x.单位))
+    fig.units = list(per_unit.values())  # the 承办单位 sheet's order; units it lacks after them
     fig.sources = [s for s in per_source.values() if s.事项 or s.来源 in S.SOURCES]
     return fig
 
