@@ -124,6 +124,13 @@ def _with_dtd(ws):
     _rezip(p, lambda n, d: [(n, dtd + d.split(b"?>", 1)[1] if n == "word/styles.xml" else d)])
 
 
+def _dtd_after_a_long_comment(ws):
+    """A DTD after a prolog longer than the first probe of each part (the check reads on)."""
+    dtd = b'<?xml version="1.0"?>\n<!--' + b"x" * 3000 + b'-->\n<!DOCTYPE lolz [<!ENTITY lol "lol">]>\n'
+    p = returned(ws, "DB-2026-002", DONE, "长注释DTD.docx")
+    _rezip(p, lambda n, d: [(n, dtd + d.split(b"?>", 1)[1] if n == "word/settings.xml" else d)])
+
+
 def _dtd_in_a_part_named_otherwise(ws):
     """A DTD in a part whose XML nature only [Content_Types].xml tells (no .xml in its name)."""
     p = returned(ws, "DB-2026-002", DONE, "带DTD2.docx")
@@ -242,6 +249,7 @@ BAD_DOCX = [
     ("password-protected", _encrypted, "加密.docx", ["密码"]),
     ("DTD in a part", _with_dtd, "带DTD.docx", ["DTD", "改动"]),
     ("DTD in a part known by its content type", _dtd_in_a_part_named_otherwise, "带DTD2.docx", ["DTD", "item9.dat"]),
+    ("DTD after a long comment", _dtd_after_a_long_comment, "长注释DTD.docx", ["DTD", "word/settings.xml"]),
     ("name climbing out", _climbing, "越界.docx", ["压缩包以外", "改动"]),
     ("part bomb", _small_bomb, "炸弹.docx", ["超过 3 MB", "max_part_mb"]),
     ("folder named .docx", _folder, "文件夹.docx", ["文件夹", "inbox/"]),

@@ -24,14 +24,18 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SYMBOLS = {"F0FE": "☑", "F0FD": "☒", "F0A8": "□", "F06F": "□", "F052": "☑", "F054": "☒", "F0A3": "□", "F0FC": "√", "F050": "√"}
 
 
-def read_docx(path: Path, labels: set[str], max_part: int = DEFAULT_MAX_PART) -> ReturnedForm:
+def read_docx(path: Path, labels: set[str], max_part: int = DEFAULT_MAX_PART, data: bytes | None = None) -> ReturnedForm:
     """Extract identities and label/value pairs; FormRejected when it is not a readable .docx.
 
     The main part is found as Word finds it (the package's officeDocument relationship), its
     headers and footers through its own relationships; every part read is bounded by ``max_part``.
+    ``data``: the file's bytes when the caller has read them already (the file is then not opened).
     """
-    refuse_ole(path)
-    with Package(path, max_part) as pkg:
+    if data is None:
+        refuse_ole(path)
+    elif data.startswith(OLE_MAGIC):
+        refuse_ole(path)
+    with Package(path, max_part, data) as pkg:
         main = pkg.main_part()
         body = pkg.read_xml(main)
         related = pkg.relationships(main)

@@ -42,6 +42,7 @@ PENDING = Path(".dangwu") / "ingest-pending.json"  # the intent of the run: wher
 SURROGATES = re.compile("[\udc80-\udcff]+")  # bytes of a file name that is not UTF-8, as Python escapes them
 PDF_HEADER_WITHIN = 1024  # bytes: where PDF readers look for %PDF-
 WORD_SUFFIXES = (".docx", ".doc", ".docm", ".dotx", ".wps")
+IN_MEMORY_MAX = 4 * MB  # a file up to this size is read once (hash, sniff, unzip from memory); larger ones are mapped
 log = logging.getLogger(__name__)
 
 
@@ -175,14 +176,13 @@ def read_returned(path: Path, max_part: int = DEFAULT_MAX_PART) -> tuple[Path, s
         )
     sha = ""
     try:
-        sha = sha256_of(path)
-        with open(path, "rb") as fh:
-            head = fh.read(PDF_HEADER_WITHIN)
+        sha, data = _hash_and_read(path)
+        head = data[:PDF_HEADER_WITHIN] if data is not None else _head(path)
         if b"%PDF-" in head:  # readers accept the header anywhere in the first 1024 bytes
             return path, sha, read_pdf(path, ALL_LABELS, max_part), ""
         suffix = path.suffix.lower()
         if head.startswith(b"PK") or suffix == ".docx" or (head.startswith(OLE_MAGIC) and suffix in WORD_SUFFIXES):
-            return path, sha, read_docx(path, ALL_LABELS, max_part), ""
+            return path, sha, read_docx(path, ALL_LABELS, max_part, data), ""
         if not head:
             raise FormRejected("文件是空的（0 字节），可能没有保存完整或传送中断。", hint="请重新保存或重新发送该文件后再提交。")
         if suffix == ".pdf":
@@ -209,6 +209,26 @@ def read_returned(path: Path, max_part: int = DEFAULT_MAX_PART) -> tuple[Path, s
             f"文件内容异常，读取时出错（{type(exc).__name__}），未能读取。",
             "请在 Word/WPS 中打开确认无误后重新另存为 .docx（或重新导出 PDF）再提交。",
         )
+
+
+def _hash_and_read(path: Path) -> tuple[str, bytes | None]:
+    """The file's SHA-256 and, for a file of a form's size, its bytes (one open, one read); else bytes None."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > IN_MEMORY_MAX:
+            return hashlib.file_digest(fh, "sha256").hexdigest(), None
+        data = fh.read(size + 1)  # sized to the file: a buffer of IN_MEMORY_MAX would cost its allocation each time
+        if len(data) > size:  # grew since it was measured: hash it all, read it from the file
+            h = hashlib.sha256(data)
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+            return h.hexdigest(), None
+    return hashlib.sha256(data).hexdigest(), data
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(PDF_HEADER_WITHIN)
 
 
 def _unread(path: Path, sha: str, message: str, hint: str) -> tuple[Path, str, None, str]:

@@ -9,6 +9,7 @@ encryption, and a DTD in any XML part.
 
 from __future__ import annotations
 
+import io
 import mmap
 import posixpath
 import re
@@ -23,6 +24,7 @@ MB = 1 << 20
 DEFAULT_MAX_PART = 3 * MB  # ~35 MB of parse per MB of the densest XML or PDF content: peak stays well under 300 MB
 CHUNK = 1 << 20
 PROLOG_MAX = 64 << 10  # bytes of XML declaration and comments before the root element
+PROBE = 512  # bytes first inflated of a part checked for a DTD: Office's declaration and root tag fit
 OFFICE_DOCUMENT = ("/relationships/officeDocument",)
 _ELEMENT = re.compile(rb"<[A-Za-z_]")
 CONTENT_TYPES = "[Content_Types].xml"
@@ -51,16 +53,23 @@ def altered(detail: str) -> FormRejected:
 class Package:
     """A .docx opened for reading: names checked on opening, parts inflated from a memory map with a cap."""
 
-    def __init__(self, path: Path, max_part: int = DEFAULT_MAX_PART):
+    def __init__(self, path: Path, max_part: int = DEFAULT_MAX_PART, data: bytes | None = None):
+        """``data``: the file's bytes when the caller has already read them (a small file), else it is mapped."""
         self.path = Path(path)
         self.max_part = max_part
         self.budget = 2 * max_part  # all parts parsed together (headers and footers beside the body)
-        self.fh = open(self.path, "rb")
+        self.fh = None
         try:
-            self.zf = zipfile.ZipFile(self.fh)
-            self.mm = mmap.mmap(self.fh.fileno(), 0, access=mmap.ACCESS_READ)
+            if data is None:
+                self.fh = open(self.path, "rb")
+                self.zf = zipfile.ZipFile(self.fh)
+                self.mm = mmap.mmap(self.fh.fileno(), 0, access=mmap.ACCESS_READ)
+            else:
+                self.zf = zipfile.ZipFile(io.BytesIO(data))
+                self.mm = data
         except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
-            self.fh.close()
+            if self.fh is not None:
+                self.fh.close()
             raise FormRejected("文件已损坏或不是 .docx 文件（无法作为 zip 打开）。", hint="请重新保存为 Word .docx 格式后提交。") from None
         try:
             self.infos = {}
@@ -72,8 +81,9 @@ class Package:
             raise
 
     def close(self) -> None:
-        self.mm.close()
-        self.fh.close()
+        if self.fh is not None:
+            self.mm.close()
+            self.fh.close()
 
     def __enter__(self) -> Package:
         return self
@@ -113,12 +123,13 @@ class Package:
             return self.mm[start : min(end, start + limit)], end - start <= limit
         d = zlib.decompressobj(-15)
         out, total, pos = [], 0, start
+        step = min(CHUNK, max(limit, 4096))  # a short probe inflates from a short slice (more follow if needed)
         try:
             while total < limit and not d.eof:
                 if d.unconsumed_tail:
                     chunk = d.unconsumed_tail
                 elif pos < end:
-                    chunk = self.mm[pos : min(pos + CHUNK, end)]
+                    chunk = self.mm[pos : min(pos + step, end)]
                     pos += len(chunk)
                 else:
                     break
@@ -128,6 +139,24 @@ class Package:
         except zlib.error:
             raise damaged(f"{info.filename} 部分的压缩数据有误") from None
         return b"".join(out), d.eof
+
+    def _probe(self, info: zipfile.ZipInfo) -> bytes | None:
+        """Up to PROBE bytes of a member's beginning in one inflate call; None when that needs the full path."""
+        off = info.header_offset
+        if self.mm[off : off + 4] != b"PK\x03\x04":
+            return None
+        name_len, extra_len = struct.unpack_from("<HH", self.mm, off + 26)
+        start = off + 30 + name_len + extra_len
+        end = start + info.compress_size
+        if end > len(self.mm):
+            return None
+        if info.compress_type == zipfile.ZIP_STORED:
+            return self.mm[start : min(end, start + PROBE)]
+        try:
+            head = zlib.decompressobj(-15).decompress(self.mm[start : min(end, start + 2 * PROBE)], PROBE)
+        except zlib.error:
+            return None
+        return head if len(head) == PROBE or end - start <= 2 * PROBE else None
 
     def read(self, name: str) -> bytes:
         """A part's bytes, inflated in chunks; FormRejected past the cap or when its data is broken."""
@@ -160,8 +189,8 @@ class Package:
         for name, info in self.infos.items():
             if name in already or name not in xml_parts or info.file_size == 0:
                 continue
-            head, _ = self._inflate(info, 4096)
-            if not _check_prolog(name, head, complete=len(head) < 4096):
+            head = self._probe(info)
+            if head is None or not _check_prolog(name, head, complete=len(head) < PROBE):
                 head, _ = self._inflate(info, PROLOG_MAX)
                 _check_prolog(name, head, complete=True)
 
