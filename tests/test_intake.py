@@ -340,3 +340,25 @@ def test_every_report_is_kept_in_the_progress_sheet(notified):
     assert ("DB-2026-003", "后勤管理处", "主办", "办理中", "第二次进展") in texts
     assert any(t[2] == "协办" and t[4] == "协办配合情况" for t in texts)
     assert sup_rows(notified)["DB-2026-003"]["办理情况"] == "第二次进展"  # the ledger row shows the latest
+
+
+def test_progress_rows_are_kept_outside_openpyxl_and_stay_typed(notified):
+    """办理进展 only grows: loaded as its header row, its rows kept as XML; new rows keep real dates and text."""
+    import openpyxl
+
+    from toolkit.ledger.workbook import Ledger
+
+    first = {**DONE, "办理状态": "办理中", "办理情况": "=第一次进展"}
+    returned(notified, "DB-2026-003", first, "p1.docx")
+    ingest(notified)
+    ledger = Ledger.load(notified.ledger_path)
+    assert S.PROGRESS.name in ledger.tails and len(ledger.wb[S.PROGRESS.name]._cells) == len(S.PROGRESS.headers)
+    returned(notified, "DB-2026-003", {**first, "承办人": "另一人"}, "p2.docx")  # the same report again: no new row
+    returned(notified, "DB-2026-002", {**DONE, "办理状态": "办理中", "办理情况": "第二项进展"}, "p3.docx")
+    ingest(notified)
+    sheet = openpyxl.load_workbook(notified.ledger_path)["办理进展"]
+    rows = [r for r in sheet.iter_rows(min_row=2) if any(c.value for c in r)]
+    assert [(r[1].value, r[5].value) for r in rows] == [("DB-2026-003", "=第一次进展"), ("DB-2026-002", "第二项进展")]
+    for r in rows:
+        assert r[0].is_date and r[0].number_format == "yyyy-mm-dd", "日期 is a real Excel date"
+    assert rows[0][5].data_type == "s" and rows[0][5].quotePrefix, "a text that looks like a formula stays text"

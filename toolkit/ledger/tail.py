@@ -1,6 +1,7 @@
-"""The journal's history kept as XML beside openpyxl, so a load or save costs what changed, not what was.
+"""Append-only sheets kept as XML beside openpyxl, so a load or save costs what changed, not what was.
 
-变更记录 only ever grows: every change the toolkit makes adds rows, none is edited. Loaded through
+变更记录 (the journal) and 办理进展 (every unit's reports) only ever grow: the toolkit adds rows,
+none is edited. Loaded through
 openpyxl it would dominate every command (after a year, tens of thousands of cells parsed into
 Python objects and serialised again on each save). So the ledger is loaded from a *light* copy of
 the workbook in which that sheet holds only its header row; the other rows stay as the XML they
@@ -85,18 +86,29 @@ class Tail:
         pattern = re.compile(rb'<c r="' + get_column_letter(col).encode() + rb'\d+"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
         return [t for m in pattern.finditer(self.rows) if (t := _cell_text(m.group(1), m.group(2) or b""))]
 
-    def append(self, values: dict[int, str]) -> None:
-        """Queue one new row after the others (1-based columns → text), written by the next save."""
+    def append(self, values: dict[int, str | int | float], styles: dict[int, int] | None = None) -> None:
+        """Queue one new row after the others (1-based columns → text or number), written by the next save.
+
+        ``styles``: the cell format (index into the workbook's cellXfs, as openpyxl will write them) of
+        some columns, e.g. a date's number format; a date is given as its Excel serial number.
+        """
         r = self.end_row + 1
         cells = []
         kept = {}
         for col in sorted(values):
-            text = ILLEGAL_XML.sub("", values[col])
+            value = values[col]
+            style = f' s="{styles[col]}"' if styles and styles.get(col) else ""
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                text = str(int(value)) if float(value).is_integer() else repr(value)
+                kept[col] = text
+                cells.append(f'<c r="{get_column_letter(col)}{r}"{style}><v>{text}</v></c>')
+                continue
+            text = ILLEGAL_XML.sub("", value)
             if not text:
                 continue
             kept[col] = text
             esc = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-            cells.append(f'<c r="{get_column_letter(col)}{r}" t="inlineStr"><is><t xml:space="preserve">{esc}</t></is></c>')
+            cells.append(f'<c r="{get_column_letter(col)}{r}"{style} t="inlineStr"><is><t xml:space="preserve">{esc}</t></is></c>')
         self.new_rows.append(f'<row r="{r}">{"".join(cells)}</row>'.encode())
         self.new_records.append(kept)
 
@@ -137,32 +149,55 @@ def split(data: bytes, sheet_name: str) -> tuple[bytes, Tail | None]:
 
     Returns ``(data, None)`` unchanged when the sheet is absent or not plain enough to cut.
     """
+    light, tails = split_many(data, (sheet_name,))
+    return light, tails.get(sheet_name)
+
+
+def split_many(data: bytes, sheet_names) -> tuple[bytes, dict[str, Tail]]:
+    """``data`` with each of ``sheet_names`` that is plain enough cut down to its header row; the cut rows by sheet.
+
+    A sheet that is absent or not plain enough to cut is left whole (no entry in the dict).
+    """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        part = sheet_part(zf, sheet_name)
-        if part is None or part not in zf.namelist():
-            return data, None
-        xml = zf.read(part)
+        names = set(zf.namelist())
+        parts = {name: sheet_part(zf, name) for name in sheet_names}
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError):
-        return data, None  # openpyxl will say what is wrong with the file
+        return data, {}  # openpyxl will say what is wrong with the file
+    replace: dict[str, bytes] = {}
+    tails: dict[str, Tail] = {}
+    for name, part in parts.items():
+        if part is None or part not in names or part in replace:
+            continue
+        try:
+            cut = _cut(zf, zf.read(part), name)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
+            return data, {}
+        if cut is not None:
+            replace[part], tails[name] = cut
+    return (_rezip(zf, replace) if replace else data), tails
+
+
+def _cut(zf: zipfile.ZipFile, xml: bytes, sheet_name: str) -> tuple[bytes, Tail] | None:
+    """The sheet's XML with its header row only, and the Tail of the other rows (None: leave it to openpyxl)."""
     start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
     if start < 0 or end < start or any(tag in xml for tag in UNSAFE):
-        return data, None
+        return None
     body_start = start + len(b"<sheetData>")
     rows = list(ROW_RE.finditer(xml, body_start, end))
     if not rows or not _only_rows(xml, body_start, end, rows):
-        return data, None
+        return None
     header, rest = rows[0], rows[1:]
     numbers = [ROW_NUM_RE.match(m.group(0)) for m in rows]
     if any(n is None for n in numbers) or int(numbers[0].group(1)) != 1:
-        return data, None
+        return None
     data_rows = [m for m in rest if b"<c" in m.group(0)]
     # empty rows after the last entry (a height or format set on them) are dropped: new entries go there
     tail_bytes = xml[rest[0].start() : data_rows[-1].end()] if data_rows else b""
     if tail_bytes.count(b"<c ") + tail_bytes.count(b"<c>") != tail_bytes.count(b'<c r="'):
-        return data, None  # cells without (or not starting with) their reference: openpyxl reads by position
+        return None  # cells without (or not starting with) their reference: openpyxl reads by position
     if PREFIXED_ELEMENT_RE.search(tail_bytes):
-        return data, None  # an element from another namespace inside the rows: openpyxl decides
+        return None  # an element from another namespace inside the rows: openpyxl decides
     if b":" in tail_bytes:
         # Excel marks rows with x14ac:dyDescent etc.; those prefixes are declared on Excel's <worksheet>,
         # not on openpyxl's, so the attributes (layout hints) are dropped from the kept tags
@@ -171,14 +206,14 @@ def split(data: bytes, sheet_name: str) -> tuple[bytes, Tail | None]:
         try:
             tail_bytes = _inline_shared(tail_bytes, zf.read("xl/sharedStrings.xml"))
         except (KeyError, IndexError, ValueError):
-            return data, None
+            return None
         if tail_bytes is None:
-            return data, None
+            return None
     last_row = max([1, *(int(ROW_NUM_RE.match(m.group(0)).group(1)) for m in data_rows)])
     letters = set(CELL_LETTERS_RE.findall(tail_bytes))
     last_col = max([_dimension_cols(xml), *(column_index_from_string(x.decode()) for x in letters)])
     light_xml = xml[:body_start] + header.group(0) + xml[end:]
-    return _rezip(zf, {part: light_xml}), Tail(sheet_name, tail_bytes, last_row, last_col)
+    return light_xml, Tail(sheet_name, tail_bytes, last_row, last_col)
 
 
 def _only_rows(xml: bytes, start: int, end: int, rows) -> bool:
@@ -226,9 +261,13 @@ def _rezip(zf: zipfile.ZipFile, replace: dict[str, bytes], *, level: int | None 
     return out.getvalue()
 
 
-def save(wb, tail: Tail | None, fh) -> None:
-    """Write ``wb`` to ``fh``, with the tail's kept and new rows put back into its sheet."""
-    if tail is None:
+def save(wb, tails, fh) -> None:
+    """Write ``wb`` to ``fh``, with each tail's kept and new rows put back into its sheet.
+
+    ``tails``: a Tail, None, or several Tails (one per sheet).
+    """
+    tails = [tails] if isinstance(tails, Tail) else [t for t in (tails or ()) if t is not None]
+    if not tails:
         wb.save(fh)
         return
     wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)  # as openpyxl's save does
@@ -236,10 +275,17 @@ def save(wb, tail: Tail | None, fh) -> None:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()  # what openpyxl's save_workbook does, without compressing twice
     zf = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    part = sheet_part(zf, tail.sheet)
-    if part is None:
-        raise RuntimeError(f"sheet {tail.sheet} vanished while saving")
-    xml = zf.read(part)
+    replace = {}
+    for tail in tails:
+        part = sheet_part(zf, tail.sheet)
+        if part is None:
+            raise RuntimeError(f"sheet {tail.sheet} vanished while saving")
+        replace[part] = _put_back(zf.read(part), tail)
+    fh.write(_rezip(zf, replace, level=COMPRESS_LEVEL))
+
+
+def _put_back(xml: bytes, tail: Tail) -> bytes:
+    """The sheet openpyxl wrote (its header row only) with the tail's rows after the header."""
     written = list(ROW_RE.finditer(xml))
     if len(written) != 1 or ROW_NUM_RE.match(written[0].group(0)).group(1) != b"1":
         raise RuntimeError(f"openpyxl wrote rows other than the header into {tail.sheet}")
@@ -247,8 +293,7 @@ def save(wb, tail: Tail | None, fh) -> None:
     last_col = max([tail.last_col, _dimension_cols(xml), *(max(rec, default=0) for rec in tail.new_records)])
     xml = xml[: head.end()] + tail.rows + b"".join(tail.new_rows) + xml[head.end() :]
     ref = f"A1:{get_column_letter(max(last_col, 1))}{tail.end_row}".encode()
-    xml = DIMENSION_RE.sub(b'<dimension ref="' + ref + b'"/>', xml, count=1)
-    fh.write(_rezip(zf, {part: xml}, level=COMPRESS_LEVEL))
+    return DIMENSION_RE.sub(b'<dimension ref="' + ref + b'"/>', xml, count=1)
 
 
 CELL_FAST_RE = re.compile(rb'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>(.*?)</c>)', re.S)

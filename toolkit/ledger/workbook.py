@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 
 from ..dates import parse_date
 from ..errors import LedgerChanged, LedgerError
@@ -27,9 +29,10 @@ from . import schema as S
 from .store import atomic_write, refuse_if_open, refuse_if_read_only
 from .tail import Tail
 from .tail import save as save_tail
-from .tail import split as split_tail
+from .tail import split_many as split_tails
 
 LIST_SPLIT = re.compile(r"[、，,;；\n]+")
+APPEND_ONLY = (S.JOURNAL.name, S.PROGRESS.name)  # sheets the toolkit only adds rows to: kept as XML (tail.py)
 DATE_FORMAT = "yyyy-mm-dd"
 
 
@@ -260,6 +263,9 @@ class SheetView:
         self._index: dict[str, Row] | None = None
         self.duplicate_headers: list[str] = []
         self.tidied: set[int] = set()  # rows whose text dates the current command has made real dates
+        # rows 2… of an append-only sheet kept as XML (the journal's are handled by Ledger itself)
+        self.tail: Tail | None = ledger.tails.get(self.name) if self.name != S.JOURNAL.name else None
+        self._styles: dict[tuple, int] = {}
         from .create import long_columns, wrap_cell
 
         self.wrapped = long_columns(schema)  # columns whose cells wrap their text
@@ -324,25 +330,62 @@ class SheetView:
 
     def append(self, values: dict, *, context: ChangeContext, number: str = "") -> Row:
         """Add a row after the last used one; journalled as one 新增行 entry naming its values."""
-        used = self.rows()
-        row = Row(self, (used[-1].r if used else 1) + 1)
-        for h, v in values.items():
-            write_cell(self.ws.cell(row.r, self.ensure_col(h)), v)
-        if self._rows is not None:
-            self._rows.append(row)
-        self._index = None
+        if self.tail is not None:
+            row = Row(self, self._append_to_tail(values))
+        else:
+            used = self.rows()
+            row = Row(self, (used[-1].r if used else 1) + 1)
+            for h, v in values.items():
+                write_cell(self.ws.cell(row.r, self.ensure_col(h)), v)
+            if self._rows is not None:
+                self._rows.append(row)
+            self._index = None
         summary = "；".join(f"{h}={display(v)}" for h, v in values.items() if v not in (None, ""))
         self.ledger.journal(context.change(self.name, number or row.number or f"第{row.r}行", "新增行", "", summary))
         return row
+
+    def _append_to_tail(self, values: dict) -> int:
+        """Queue a row in the sheet's tail, each cell as write_cell would make it; its row number."""
+        cells: dict[int, str | int | float] = {}
+        styles: dict[int, int] = {}
+        for h, v in values.items():
+            col = self.ensure_col(h)
+            if isinstance(v, str) and v[:1] not in "=+-@":  # plain text: an inline string, no format
+                cells[col] = v
+                continue
+            probe = Cell(self.ws, row=1, column=col)  # never added to the sheet: only its value and format are used
+            write_cell(probe, v)
+            if probe.value is None:
+                continue
+            if probe.has_style:
+                key = (probe.number_format, probe.quotePrefix)
+                if key not in self._styles:
+                    self._styles[key] = probe.style_id  # registers the format: openpyxl writes it into cellXfs
+                styles[col] = self._styles[key]
+            value = probe.value
+            if isinstance(value, (dt.date, dt.datetime)):
+                value = to_excel(value, self.ws.parent.epoch)
+            cells[col] = value if isinstance(value, (int, float)) else str(value)
+        self.tail.append(cells, styles)
+        return self.tail.end_row
+
+    def tail_records(self) -> list[dict[str, str]]:
+        """The rows kept as XML (an append-only sheet) as {header: stripped text}, oldest first; [] when none."""
+        if self.tail is None:
+            return []
+        names = {c: h for h, c in self.cols.items()}
+        records = self.tail.records() + self.tail.new_records
+        return [{names[c]: v.strip() for c, v in rec.items() if c in names} for rec in records]
 
 
 class Ledger:
     """The loaded workbook: sheet views by name, pending journal rows, and an atomic save."""
 
-    def __init__(self, path: Path, wb, tail: Tail | None = None):
+    def __init__(self, path: Path, wb, tails: dict[str, Tail] | None = None):
         self.path = Path(path)
         self.wb = wb
-        self.tail = tail  # 变更记录 rows 2… kept as XML outside openpyxl (see tail.py); None: openpyxl holds them
+        self.tails = dict(tails or {})  # rows 2… of append-only sheets kept as XML outside openpyxl (see tail.py)
+        self.tail = self.tails.get(S.JOURNAL.name)  # 变更记录's; None: openpyxl holds them
         self.pending: list[Change] = []
         self.loaded: tuple[int, int, str] | None = None  # (size, mtime_ns, sha256) of the file as loaded
         self.views: dict[str, SheetView] = {}
@@ -365,14 +408,14 @@ class Ledger:
             with open(path, "rb") as fh:
                 st = os.fstat(fh.fileno())
                 raw = fh.read()
-            light, tail = split_tail(raw, S.JOURNAL.name)
+            light, tails = split_tails(raw, APPEND_ONLY)
             wb = openpyxl.load_workbook(io.BytesIO(light))
         except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError) as exc:
             raise LedgerError(
                 f"台账文件 {path.name} 无法打开：不是有效的 .xlsx 工作簿（{type(exc).__name__}）。",
                 hint="请用 Excel/WPS 另存为 .xlsx，或从 .backup/ 中恢复上一版本。",
             ) from exc
-        ledger = cls(path, wb, tail)
+        ledger = cls(path, wb, tails)
         ledger.loaded = (st.st_size, st.st_mtime_ns, hashlib.sha256(raw).hexdigest())
         return ledger
 
@@ -417,7 +460,7 @@ class Ledger:
                 r += 1
             self.pending = []  # now cells of the sheet: a second serialise must not add them again
         buf = io.BytesIO()
-        save_tail(self.wb, self.tail, buf)
+        save_tail(self.wb, self.tails.values(), buf)
         return buf.getvalue()
 
     def save(self, *, keep_backups: int = 20, data: bytes | None = None) -> Path | None:
@@ -437,8 +480,8 @@ class Ledger:
                 self.tail.discard()
             raise
         self.loaded = (st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
-        if self.tail is not None:
-            self.tail.commit()
+        for tail in self.tails.values():
+            tail.commit()  # the journal's queued rows, and rows added to other append-only sheets
         self.pending = []
         return backup
 

@@ -130,6 +130,8 @@ def _latest_progress(view) -> dict:
         cache = {}
         for r in view.rows():
             cache[(r.text("立项编号"), r.text("单位"), r.text("角色"))] = (r.text("办理状态"), r.text("进展情况"))
+        for rec in view.tail_records():  # the rows kept as XML (see ledger/tail.py)
+            cache[(rec.get("立项编号", ""), rec.get("单位", ""), rec.get("角色", ""))] = (rec.get("办理状态", ""), rec.get("进展情况", ""))
         view._latest_progress = cache
     return cache
 
