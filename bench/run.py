@@ -1164,7 +1164,7 @@ def bench_ingest(ctx: Context) -> list[Row]:
             forms / best["seconds"],
             naive["forms"] / naive["seconds"],
             label,
-            [Target("value", ">=", 500)],
+            [Target("value", ">=", 500), Target("ratio", ">=", 3.5)],
             note=note,
         ),
         Row(
