@@ -18,6 +18,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from lxml import etree
+
 from ..errors import FormRejected
 
 MB = 1 << 20
@@ -31,6 +33,7 @@ CONTENT_TYPES = "[Content_Types].xml"
 _CONTENT_TYPE = re.compile(rb"<(?:\w+:)?(Default|Override)\b([^>]*)>")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 _ATTR = re.compile(rb'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 SETTING_HINT = "若确属正常填写的大文件，可在工作区 dangwu.toml 的 [intake] 段调大 max_part_mb。"
 
 
@@ -199,13 +202,12 @@ class Package:
         names = {n for n in self.infos if n.lower().endswith((".xml", ".rels"))}
         if CONTENT_TYPES not in self.infos:
             return names
-        for m in _CONTENT_TYPE.finditer(self.read_xml(CONTENT_TYPES)):
-            attrs = {k.decode(): (v1 or v2).decode("utf-8", "replace") for k, v1, v2 in _ATTR.findall(m.group(2))}
+        for kind, attrs in _elements(self.read_xml(CONTENT_TYPES), _CONTENT_TYPE, ("Default", "Override")):
             if not attrs.get("ContentType", "").lower().endswith("xml"):
                 continue
-            if m.group(1) == b"Default" and attrs.get("Extension"):
+            if kind == "Default" and attrs.get("Extension"):
                 names |= {n for n in self.infos if n.lower().endswith("." + attrs["Extension"].lower())}
-            elif m.group(1) == b"Override" and attrs.get("PartName"):
+            elif kind == "Override" and attrs.get("PartName"):
                 names.add(attrs["PartName"].lstrip("/"))
         return names
 
@@ -226,8 +228,7 @@ class Package:
         if rels not in self.infos:
             return []
         out = []
-        for m in _RELATIONSHIP.finditer(self.read_xml(rels)):
-            attrs = {k.decode(): (v1 or v2).decode("utf-8", "replace") for k, v1, v2 in _ATTR.findall(m.group(1))}
+        for _, attrs in _elements(self.read_xml(rels), _RELATIONSHIP, ("Relationship",)):
             if attrs.get("TargetMode", "").lower() == "external" or "Target" not in attrs:
                 continue
             target = attrs["Target"]
@@ -245,6 +246,25 @@ class Package:
             f"文件中的 {name} 部分解压后超过 {cap:g} MB 上限，不像正常填写的表单，未读取（可能是恶意构造的压缩炸弹）。",
             hint=f"请在 Word/WPS 中打开检查后重新另存为 .docx 提交。{SETTING_HINT}",
         )
+
+
+def _elements(xml: bytes, pattern: re.Pattern, tags: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
+    """(local tag, attributes) of the elements called ``tags`` (any namespace) in a small package XML part.
+
+    Parsed by lxml (no DTD can reach here: read_xml refused it); XML that does not parse is read by
+    ``pattern`` (groups: optional tag, then the attribute text), as Office programs tolerate some.
+    """
+    try:
+        root = etree.fromstring(xml, _PARSER)
+    except etree.XMLSyntaxError:
+        out = []
+        for m in pattern.finditer(xml):
+            tag = m.group(1).decode() if m.re.groups > 1 else tags[0]
+            attrs = {k.decode(): (v1 or v2).decode("utf-8", "replace") for k, v1, v2 in _ATTR.findall(m.group(m.re.groups))}
+            out.append((tag, attrs))
+        return out
+    found = root.iter(*(f"{{*}}{t}" for t in tags))
+    return [(el.tag.rpartition("}")[2], {k.rpartition("}")[2]: v for k, v in el.attrib.items()}) for el in found]
 
 
 def _check_prolog(name: str, head: bytes, *, complete: bool) -> bool:
