@@ -53,6 +53,8 @@ UNSAFE = (b"<hyperlink", b"<mergeCell", b"<legacyDrawing")
 PREFIXED_ELEMENT_RE = re.compile(rb"</?[A-Za-z_][\w.-]*:")
 ROW_OR_CELL_TAG_RE = re.compile(rb"<(?:row|c)\b[^>]*>")
 PREFIXED_ATTR_RE = re.compile(rb'\s(?!xml:)[A-Za-z_][\w.-]*:[\w.-]+\s*=\s*"[^"]*"')
+# a row or cell tag with such an attribute somewhere (one scan; the rewrite runs only when there is one)
+PREFIXED_IN_TAG_RE = re.compile(rb"<(?:row|c)\b[^>]*?\s(?!xml:)[A-Za-z_][\w.-]*:[\w.-]+\s*=")
 COMPRESS_LEVEL = 1  # the journal is rewritten on every save: fast deflate, files ~15% larger than level 6
 
 
@@ -198,7 +200,7 @@ def _cut(zf: zipfile.ZipFile, xml: bytes, sheet_name: str) -> tuple[bytes, Tail]
         return None  # cells without (or not starting with) their reference: openpyxl reads by position
     if PREFIXED_ELEMENT_RE.search(tail_bytes):
         return None  # an element from another namespace inside the rows: openpyxl decides
-    if b":" in tail_bytes:
+    if PREFIXED_IN_TAG_RE.search(tail_bytes):  # not merely b":" (every journal time has colons)
         # Excel marks rows with x14ac:dyDescent etc.; those prefixes are declared on Excel's <worksheet>,
         # not on openpyxl's, so the attributes (layout hints) are dropped from the kept tags
         tail_bytes = ROW_OR_CELL_TAG_RE.sub(lambda m: PREFIXED_ATTR_RE.sub(b"", m.group(0)), tail_bytes)
