@@ -1113,14 +1113,14 @@ def bench_generate(ctx: Context) -> list[Row]:
 
 
 def _ingest_split(run: dict) -> str:
-    """Where an ingest run's time went (main process; reading runs in the pool meanwhile)."""
+    """Where an ingest run's time went (main process; reading runs in the pool meanwhile, and here when it would wait)."""
     sp = run.get("split") or {}
     if not sp:
         return ""
     parts = {
         "load+check ledger": sp.get("open_valid_ledger", 0.0),
         "apply": sp.get("apply_one", 0.0),
-        "waiting for reads": sp.get("apply_all", 0.0) - sp.get("apply_one", 0.0),
+        "reads not ready (waiting, or reading here)": sp.get("apply_all", 0.0) - sp.get("apply_one", 0.0),
         "serialise": sp.get("serialise", 0.0),
         "plan+intent": sp.get("plan", 0.0) + sp.get("write_pending", 0.0),
         "save (fsync, backup, rename)": sp.get("save", 0.0),

@@ -315,6 +315,21 @@ def test_a_large_batch_read_by_worker_processes_keeps_every_reason(notified):
     assert sup_rows(notified)["DB-2026-001"]["状态"] == "待审核"
 
 
+def test_files_read_by_the_pool_and_by_the_command_itself_come_back_in_order(tmp_path):
+    """The command reads chunks no worker has started rather than wait: results stay in file order, each its own."""
+    from toolkit.intake.pipeline import CHUNK, PARALLEL_FROM, Reader, read_returned
+
+    files = []
+    for i in range(max(PARALLEL_FROM, 12 * CHUNK)):
+        p = tmp_path / f"{i:03d}.txt"
+        p.write_text(f"不是表单 {i}", encoding="utf-8")
+        files.append(p)
+    with Reader(files) as reader:
+        got = list(reader)
+    assert [r[0] for r in got] == files
+    assert got == [read_returned(p) for p in files]
+
+
 @pytest.mark.parametrize(
     "name, data, words",
     [("空.pdf", b"", "文件是空的"), ("空.docx", b"", "不是 .docx"), ("假.pdf", b"<html>404</html>", "内容不是 PDF")],

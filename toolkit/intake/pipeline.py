@@ -34,6 +34,7 @@ from .safezip import DEFAULT_MAX_PART, MB
 APPLIED, UNCHANGED, DUPLICATE, REJECTED = "已更新", "无变化", "重复", "退回"
 RECORDED = "已登记"  # a 协办 unit's reply: kept in 办理进展, the item's state left as it is
 PARALLEL_FROM = 24  # files: below this a process pool costs more than it saves
+CHUNK = 8  # files a reading worker (or the command itself, when it would wait) reads at a time
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: read in this process
 ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
 NAME_MAX = 255  # bytes in one file name (ext4, tmpfs, NTFS in UTF-16 units)
@@ -237,25 +238,44 @@ def _unread(path: Path, sha: str, message: str, hint: str) -> tuple[Path, str, N
 
 
 class Reader:
-    """Reads every file, on all cores for large batches (work starts at once); yields results in file order."""
+    """Reads every file, on all cores for large batches (work starts at once); yields results in file order.
+
+    The pool reads chunks of ``CHUNK`` files. When the command's own process would wait for the next
+    chunk, it reads a chunk no worker has started yet itself (the next one, else the last), so no core
+    idles while files are left.
+    """
 
     def __init__(self, files: list[Path], max_part: int = DEFAULT_MAX_PART):
         self.files = files
         self.pool = None
-        read = functools.partial(read_returned, max_part=max_part)
+        self.read = functools.partial(read_returned, max_part=max_part)
         if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and CAN_FORK:
             self.pool = ProcessPoolExecutor(
                 max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
             )
-            self.results = self.pool.map(read, files, chunksize=8)
-        else:
-            self.results = map(read, files)
+            self.chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+            self.futures = [self.pool.submit(_read_all, self.read, chunk) for chunk in self.chunks]
 
     def __len__(self) -> int:
         return len(self.files)
 
     def __iter__(self):
-        return iter(self.results)
+        if self.pool is None:
+            yield from map(self.read, self.files)
+            return
+        here: dict[int, list] = {}  # chunks this process read itself
+        last = len(self.chunks) - 1
+        for i, future in enumerate(self.futures):
+            while i not in here and not future.done():
+                if future.cancel():  # not started by a worker: read it now, here
+                    here[i] = _read_all(self.read, self.chunks[i])
+                    break
+                while last > i and (last in here or not self.futures[last].cancel()):
+                    last -= 1
+                if last <= i:
+                    break  # every later chunk is being read or done: wait for this one
+                here[last] = _read_all(self.read, self.chunks[last])
+            yield from here.pop(i) if i in here else future.result()
 
     def __enter__(self) -> Reader:
         return self
@@ -263,6 +283,10 @@ class Reader:
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+def _read_all(read, files: list[Path]) -> list:
+    return [read(p) for p in files]
 
 
 def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: ReturnedForm, outcome: Outcome) -> None:
