@@ -168,6 +168,12 @@ def test_dry_run_before_numbering_counts_each_item(ws):
     assert "合计：将生成 6 份督查督办通知单（3 个事项）。" in result.output
 
 
+def test_no_stray_progress_label_when_not_on_a_terminal(ws):
+    result = run("generate", "notice", "-w", str(ws.root))
+    assert result.exit_code == 0, result.output
+    assert "生成通知单\n" not in result.output and result.output.startswith("自动编号：DB-2026-001")
+
+
 def test_co_unit_reply_is_counted_as_it_is_told(notified):
     """A 协办 copy is 已登记 in its own line and in the total, not 已更新 while its line says the state is unchanged."""
     fill_form(notice_path(notified, "DB-2026-001", "协办"), notified.inbox / "协办.docx", DONE)

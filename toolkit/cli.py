@@ -132,6 +132,9 @@ def _generate_command(kind_code: str, label: str, help_text: str):
         ws = Workspace(wsdir)
 
         def progress(jobs):
+            if not sys.stderr.isatty():  # a bar only where one is drawn: in a log its label is a stray line
+                yield from jobs
+                return
             with click.progressbar(jobs, label=f"生成{label}", file=sys.stderr) as bar:
                 yield from bar
 
