@@ -5,6 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 DW=.venv/bin/dangwu
 WS=${DEMO_WORKSPACE:-demo-workspace}
+# the operator recorded as 审核人, 操作人 and 整理人 (a real clerk's name, not the login name)
+export DANGWU_USER=${DANGWU_USER:-林晓}
 rm -rf "$WS"
 cp -r samples "$WS"
 rm -f "$WS"/README.md

@@ -398,3 +398,22 @@ def test_leftovers_of_a_killed_run_are_swept_and_a_stale_zip_is_remade(built, tm
     assert result.unchanged and not staging.exists()
     assert verify(folder).ok and verify(zip_path).ok
     assert any(name == zip_path.name for name, _ in result.flagged)
+
+
+def test_a_conversion_failure_names_the_papers_not_their_staged_copies(built, tmp_path):
+    ws, _ = built
+    copy = tmp_path / "ws"
+    shutil.copytree(ws.root, copy)
+    shutil.rmtree(copy / "archive")
+    (copy / "archive").mkdir()
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    settings = copy / "dangwu.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('soffice_path = ""', f'soffice_path = "{fake}"'), encoding="utf-8")
+    before = (copy / "ledger.xlsx").read_bytes()
+    out = CliRunner().invoke(main, ["archive", "-w", str(copy), "--year", "2026"])
+    assert out.exit_code == 6, out.output
+    assert "LibreOffice 未能把这些文件转换为 PDF" in out.output and "督查督办通知单.docx" in out.output, out.output
+    assert "p0000" not in out.output and "Error" not in out.output and "could not" not in out.output
+    assert (copy / "ledger.xlsx").read_bytes() == before

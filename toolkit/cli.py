@@ -295,7 +295,8 @@ def archive(wsdir, year, register, rebuild, repair, as_json):
         verb = "归档文件已是最新，未重新生成" if result.unchanged else "已归档"
         click.echo(f"{verb}：{len(result.entries)} 件，{sum(e.pages for e in result.entries)} 页 → {result.folder.relative_to(ws.root)}")
         for e in result.entries:
-            click.echo(f"  {e.code}  {e.pages:>3}页  {e.title[:30]}{'  【' + e.note + '】' if e.note else ''}")
+            title = e.title if len(e.title) <= 30 else e.title[:29] + "…"
+            click.echo(f"  {e.code}  {e.pages:>3}页  {title}{'  【' + e.note + '】' if e.note else ''}")
         click.echo(f"装订本：{result.binder.relative_to(ws.root)}；压缩包：{result.zip.relative_to(ws.root)}")
     if result.set_aside:
         click.secho(f"校验不通过的原归档文件夹已改名保留：{result.set_aside.relative_to(ws.root)}（核对后可删除）", fg="yellow")

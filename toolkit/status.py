@@ -99,7 +99,7 @@ def judge(row: Row, cal: WorkCalendar, now: dt.date, warn_days: int, units: Unit
     due = _date(row, "办理时限")
     main = row.text("主办单位")
     item = OpenItem(
-        row.number or "(未编号)", st, units.canonical(main) if units else main, row.text("分管校领导") or "（未填）",
+        row.number or "（未编号）", st, units.canonical(main) if units else main, row.text("分管校领导") or "（未填）",
         due.isoformat() if due else row.text("办理时限"), row.text("督办事项"),
     )  # fmt: skip
     if st == PENDING:

@@ -22,7 +22,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from ..dates import cn_date, today
-from ..errors import UsageError
+from ..errors import ConversionError, UsageError
 from ..generate import open_valid_ledger
 from ..ledger import schema as S
 from ..ledger.workbook import ChangeContext, Row
@@ -366,10 +366,22 @@ def _to_pdf(papers: list[Paper], work: Path, settings) -> dict[Path, Path]:
     if todo:
         half = (len(todo) + 1) // 2
         groups = [[s for _, s in todo[:half]], [s for _, s in todo[half:]]] if len(todo) >= 16 else [[s for _, s in todo]]
-        Soffice(settings.soffice_path, max(settings.pdf_timeout, 30 * len(groups[0]) // 10 + 60)).convert_groups(groups, work / "pdf")
+        try:
+            Soffice(settings.soffice_path, max(settings.pdf_timeout, 30 * len(groups[0]) // 10 + 60)).convert_groups(groups, work / "pdf")
+        except ConversionError as exc:
+            raise _in_paper_terms(exc, todo) from exc
         for paper, staged in todo:
             out[paper.source] = work / "pdf" / f"{staged.stem}.pdf"
     return out
+
+
+def _in_paper_terms(exc: ConversionError, todo: list[tuple[Paper, Path]]) -> ConversionError:
+    """The failure told about the clerk's papers, not the staged copies (p00001.docx) no one can open."""
+    failed = [paper.source.name for paper, staged in todo if f"{staged.stem}.pdf" in exc.message]
+    if not failed:
+        return exc  # LibreOffice missing or timed out: the message names no staged file
+    listed = "、".join(failed[:5]) + (f"等 {len(failed)} 个文件" if len(failed) > 5 else "")
+    return ConversionError(f"LibreOffice 未能把这些文件转换为 PDF：{listed}。本次未归档。", hint=exc.hint)
 
 
 def _assemble(piece: Piece, pdf_of: dict[Path, Path], target: Path, fonds: str, year: int, org: str, retention: str) -> int:

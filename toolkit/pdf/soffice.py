@@ -97,11 +97,13 @@ class Soffice:
         results = [outdir / f"{Path(f).stem}.{ext}" for f in files]
         missing = [p.name for p in results if not p.exists()]
         if proc.returncode != 0 or missing:
-            detail = (err or out or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-            raise ConversionError(
-                f"LibreOffice 转换失败（退出码 {proc.returncode}），未生成：{'、'.join(missing) or '无'}。{detail[0]}",
+            # LibreOffice's own output is English: kept for --verbose (the exception's cause), not the message
+            detail = (err or out or b"").decode("utf-8", "replace").strip()
+            error = ConversionError(
+                f"LibreOffice 转换失败（退出码 {proc.returncode}），未生成：{'、'.join(missing) or '无'}。",
                 hint="请确认文件能在 Word/LibreOffice 中正常打开；" + INSTALL_HINT,
             )
+            raise error from (RuntimeError(detail) if detail else None)
         return results
 
     def convert_groups(self, groups: list[list[Path]], outdir: Path, target: str = "pdf") -> list[list[Path]]:
