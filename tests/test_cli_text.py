@@ -22,7 +22,7 @@ from toolkit.clitext import CATALOG, wrap_cjk
 from toolkit.forms.fill import fill_form
 from toolkit.ledger import schema as S
 
-from .conftest import ITEMS, add_rows, journal_rows, notice_path
+from .conftest import ITEMS, add_rows, journal_rows, notice_path, sample_workspace
 
 # Latin text a clerk may meet in Chinese output: option names, codes, file and program names.
 ALLOWED = re.compile(
@@ -246,3 +246,13 @@ def test_libraries_english_warnings_do_not_reach_the_clerk(ws):
     quiet = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stderr == "" and "extension" not in quiet.stdout, quiet.stderr
+
+
+def test_an_unforeseen_disk_error_is_told_in_chinese_not_a_traceback(tmp_path):
+    """A file where the report folder should be: the OS error reaches the clerk as a Chinese message."""
+    ws = sample_workspace(tmp_path / "ws")
+    (ws.root / "outbox" / "报告").write_text("挡路的文件", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", "-w", str(ws.root), "--year", "2026"])
+    assert result.exit_code == 9, result.output
+    assert "Traceback" not in result.output and "Errno" not in result.output
+    assert "报告" in result.output and "同名" in result.output, result.output

@@ -17,7 +17,7 @@ from .archive.manifest import verify as run_verify
 from .checks import check_workspace
 from .clitext import ChineseGroup, install
 from .dates import cn_date, parse_date
-from .errors import LedgerInvalid, ToolkitError, UsageError
+from .errors import LedgerInvalid, ToolkitError, UsageError, write_failed
 from .generate import generate as run_generate
 from .init import init_workspace
 from .intake import pipeline
@@ -48,20 +48,30 @@ def handle_errors(f):
     def wrapper(*args, **kwargs):
         try:
             return f(*args, **kwargs)
+        except OSError as exc:  # a disk or permission failure no step foresaw: told in Chinese, not a traceback
+            try:
+                raise write_failed(exc, exc.filename or "（未知文件）", "或读取文件", changed="") from exc
+            except ToolkitError as told:
+                _fail(told)
         except ToolkitError as exc:
-            if click.get_current_context().find_root().params.get("verbose"):
-                traceback.print_exc()
-            click.secho(f"错误：{exc.message}", fg="red", err=True)
-            if isinstance(exc, LedgerInvalid):
-                for p in exc.problems[:10]:
-                    click.echo(f"  {p}", err=True)
-                if len(exc.problems) > 10:
-                    click.echo(f"  ……另有 {len(exc.problems) - 10} 处", err=True)
-            if exc.hint:
-                click.echo(exc.hint, err=True)
-            sys.exit(exc.exit_code)
+            _fail(exc)
 
     return wrapper
+
+
+def _fail(exc: ToolkitError) -> None:
+    """Print a ToolkitError (its traceback with --verbose) and exit with its code."""
+    if click.get_current_context().find_root().params.get("verbose"):
+        traceback.print_exc()
+    click.secho(f"错误：{exc.message}", fg="red", err=True)
+    if isinstance(exc, LedgerInvalid):
+        for p in exc.problems[:10]:
+            click.echo(f"  {p}", err=True)
+        if len(exc.problems) > 10:
+            click.echo(f"  ……另有 {len(exc.problems) - 10} 处", err=True)
+    if exc.hint:
+        click.echo(exc.hint, err=True)
+    sys.exit(exc.exit_code)
 
 
 def _one_line(text: str) -> str:

@@ -119,6 +119,8 @@ def write_failed(exc: OSError, path, what: str, *, changed: str = "本次未做�
         errno.ENAMETOOLONG: ("文件名过长", "请把文件改成较短的名称后重试。"),
         errno.EISDIR: ("该位置已有一个同名的文件夹", "请移走或改名该文件夹后重试。"),
         errno.ENOENT: ("所在文件夹不存在或已被移走", "请检查工作区的文件夹是否完整后重试。"),
+        errno.EEXIST: ("该位置已有同名的文件或文件夹", "请移走或改名它后重试。"),
+        errno.ENOTDIR: ("路径中应是文件夹的地方是一个同名文件", "请移走或改名该文件后重试。"),
     }
     unknown = f"系统报告错误 {errno.errorcode.get(exc.errno, type(exc).__name__)}"
     cause, hint = causes.get(exc.errno, (unknown, "请检查磁盘空间和文件夹权限后重试。"))
