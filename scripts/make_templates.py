@@ -409,7 +409,7 @@ def build_reminder(path):
     doc = Document()
     setup_document(doc)
     add_notice_head(doc, "催办通知单")
-    add_body(doc, "你单位承办的督办事项已超过办理时限，现予催办。请于{{ 答复期限 }}前在下表中反馈办理进展或办结情况。")
+    add_body(doc, "你单位承办的督办事项{{ 催办事由 }}，现予催办。请于{{ 答复期限 }}前在下表中反馈办理进展或办结情况。")
     pairs = [("立项编号", "交办时间"), ("主办单位", "协办单位"), ("办理时限", "催办次数")]
     add_item_table(doc, pairs, ["逾期情况", "督办事项"])
     add_feedback(doc, SITUATION_HEIGHT)

@@ -128,6 +128,15 @@ def test_a_returned_reminder_is_ingested_like_a_notice(notified, monkeypatch):
     assert sup_rows(notified)["DB-2026-002"]["状态"] == "办理中"
 
 
+def test_a_reminder_before_the_deadline_does_not_say_overdue(notified, monkeypatch):
+    monkeypatch.setenv("DANGWU_TODAY", "2026-06-01")  # DB-2026-001 is due 6-30
+    generate(notified, "reminder", ids=["DB-2026-001"])
+    path = sorted((notified.outbox / "催办通知单").glob("DB-2026-001_主办_*.docx"))[0]
+    text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    assert "督办事项尚未报送办结，现予催办" in text and "已超过办理时限" not in text
+    assert cells_of(path)["逾期情况"].startswith("尚未到期")
+
+
 def test_reminder_refuses_items_that_need_none(notified):
     set_cell(notified.ledger_path, S.SUPERVISION.name, "DB-2026-001", "状态", "待审核")
     with pytest.raises(UsageError, match="不需要催办"):

@@ -72,6 +72,7 @@ def reminder_values(row: Row, units: Units, unit: str, role: str, settings, extr
         "逾期情况": extra["逾期情况"],
         "催办次数": f"第{extra['催办次数']}次",
         "答复期限": extra["答复期限"],
+        "催办事由": extra.get("催办事由", "已超过办理时限"),
     }
 
 
@@ -199,6 +200,8 @@ def select_for_reminder(ledger: Ledger, units: Units, ids=(), unit=None, force=F
             else f"尚未到期（办理时限{cn_date(due)}）",
             "催办次数": row.int("催办次数") + 1,
             "答复期限": cn_date(reply_by),
+            # a reminder forced (--id) before the deadline must not claim the item is overdue
+            "催办事由": "已超过办理时限" if late else "尚未报送办结",
         }
         for name, role in recipients(row, units):
             if not target or name == target:
