@@ -42,8 +42,8 @@ step "7. 办结审核：通过一批，退回一项重办" "dangwu review …"
 run review DB-2026-001 DB-2026-003 DB-2026-004 DB-2026-006 DB-2026-007 DB-2026-012 DB-2026-015 --accept --opinion "事实清楚，问题已解决，同意办结"
 run review DB-2026-008 --reject --opinion "方案未经党委会审议，请完善后重新报送" --deadline "$(date -d '+20 days' +%F)"
 brief 1 generate notice --id DB-2026-008
-step "8. 年度督查督办工作情况报告（统计表含图表 + 报告文稿）" "dangwu report --year 2026"
-run report --year 2026
+step "8. 年度督查督办工作情况报告（统计表含图表 + 报告文稿及 PDF，统计表为附件）" "dangwu report --year 2026 --pdf"
+run report --year 2026 --pdf
 step "9. 年终立卷归档（DA/T 22-2015）并校验" "dangwu archive --year 2026 && dangwu verify …"
 run archive --year 2026
 "$DW" verify "$WS/archive/2026/督查督办/D30" || stop verify $?

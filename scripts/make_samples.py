@@ -484,7 +484,7 @@ def write_readme(root: Path, numbers: list[str]) -> None:
         "`make demo` 会把本目录复制为 `demo-workspace/`，然后依次运行：check（检查台账和模板）→ "
         "generate notice --pdf --merge（为新立项的事项生成通知单、PDF 和合并打印文件；再运行一次不会重复生成）→ "
         "ingest（读取 inbox/ 中交回的表单）→ status（红黄绿预警）→ generate reminder（为逾期事项生成催办通知单）→ "
-        "review（审核通过一批待审核事项，退回一项重办并生成重办通知）→ report --year 2026（年度工作情况报告）→ "
+        "review（审核通过一批待审核事项，退回一项重办并生成重办通知）→ report --year 2026 --pdf（年度工作情况报告及其 PDF）→ "
         "archive --year 2026（年终立卷归档）→ verify（校验归档文件）。"
         "请不要直接对本目录运行 `dangwu ingest`（它会把 inbox/ 中的文件移走并修改台账）。",
         "",

@@ -38,7 +38,7 @@ REPORT_SECTIONS = [("一、总体情况", "总体情况"), ("二、成效与表�
 # (loop-item field, column width, header text: \n breaks a long header where it reads well); widths
 # add up to the 156 mm text width and keep every 12 pt header line inside the 1 mm cell padding.
 STAT_COLUMNS = [
-    ("单位", Mm(25), "单位"),
+    ("单位", Mm(28), "单位"),
     ("主办", Mm(11), "主办"),
     ("协办", Mm(11), "协办"),
     ("按期办结", Mm(19), "按期办结"),
@@ -46,7 +46,7 @@ STAT_COLUMNS = [
     ("退回重办后办结", Mm(19), "退回重办\n后办结"),
     ("当前逾期", Mm(19), "当前逾期"),
     ("被催办", Mm(15), "被催办"),
-    ("按期办结率", Mm(18), "按期\n办结率"),
+    ("按期办结率", Mm(15), "按期\n办结率"),
 ]
 SOURCE_COLUMNS = [
     ("来源", Mm(30), "督办来源"),
@@ -607,9 +607,9 @@ def verify_report(path):
         {"单位": "甲学院", "主办": 3, "协办": 1, "按期办结": 1, "逾期办结": 1, "退回重办后办结": 1, "当前逾期": 0, "被催办": 1,
          "按期办结率": "33.3%"},
         {"单位": "乙处 R&D", "主办": 5, "协办": 2, "按期办结": 5, "逾期办结": 0, "退回重办后办结": 0, "当前逾期": 0, "被催办": 0,
-         "按期办结率": "100.0%"},
+         "按期办结率": "100%"},
     ]  # fmt: skip
-    sources = [{"来源": "会议决议", "事项": 2, "已办结": 2, "按期办结": 1, "退回重办后办结": 1, "当前逾期": 0, "办结率": "100.0%"}]
+    sources = [{"来源": "会议决议", "事项": 2, "已办结": 2, "按期办结": 1, "退回重办后办结": 1, "当前逾期": 0, "办结率": "100%"}]
     rendered, doc = render(path, dict(context, 总体情况=SPECIAL, 单位统计=units, 来源统计=sources))
     check_rendered(rendered, context, "总体情况")
     for table, data, (_, _, _, columns) in zip(doc.tables, (units, sources), REPORT_ATTACHMENTS):

@@ -319,7 +319,7 @@ def test_report_figures_agree_with_the_ledger(notified, monkeypatch):
         assert any(n.startswith("xl/charts/chart") for n in z.namelist())
     table = docx.Document(str(docx_path)).tables[0]
     doc_rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
-    assert doc_rows["教务处"] == ["教务处", "1", "1", "1", "0", "0", "0", "0", "100.0%"]
+    assert doc_rows["教务处"] == ["教务处", "1", "1", "1", "0", "0", "0", "0", "100%"]
     assert doc_rows["学生工作处"][6] == "1" and doc_rows["合计"][1:5] == ["3", "—", "1", "0"]
     text = "\n".join(p.text for p in docx.Document(str(docx_path)).paragraphs)
     assert "2026年上半年" in text and "学生工作处（1项）" in text

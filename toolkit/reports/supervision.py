@@ -162,8 +162,10 @@ def compute(ledger: Ledger, year: int, half: int | None = None, now: dt.date | N
 
 
 def _rate(part: int, whole: int) -> str:
-    """A percentage with one decimal, or — when there is nothing to divide."""
-    return f"{part / whole:.1%}" if whole else "—"
+    """A percentage with one decimal (100% without: it must fit its column), or — when there is nothing to divide."""
+    if not whole:
+        return "—"
+    return "100%" if part == whole else f"{part / whole:.1%}"
 
 
 def report(ws: Workspace, year: int, half: int | None = None) -> tuple[Figures, Path, Path]:
