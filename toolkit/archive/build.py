@@ -25,6 +25,7 @@ from ..dates import cn_date, today
 from ..errors import ConversionError, UsageError
 from ..generate import open_valid_ledger
 from ..ledger import schema as S
+from ..ledger.store import fsync_dir
 from ..ledger.workbook import ChangeContext, Row
 from ..lock import locked
 from ..pdf.soffice import Soffice
@@ -241,25 +242,11 @@ def _swap_in(staging: Path, folder: Path, *, keep_old: bool) -> Path | None:
             aside = folder.with_name(f".{folder.name}.old")
         folder.rename(aside)
     staging.rename(folder)
-    _fsync_dir(folder.parent)
+    fsync_dir(folder.parent)
     if aside is not None and not keep_old:
         shutil.rmtree(aside)
         return None
     return aside
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make renames in ``path`` durable."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _write_codes(ledger, pieces: list[Piece], context: ChangeContext, s) -> None:

@@ -83,7 +83,7 @@ def atomic_write(path: Path, write, *, keep_backups: int = 20) -> Path | None:
                 backup.unlink(missing_ok=True)
             raise
         tmp = None
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         if backup is not None:
             _prune(backup.parent, path, keep_backups)
     except OSError as exc:
@@ -154,7 +154,7 @@ def _prune(folder: Path, path: Path, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     """Make renames durable (POSIX); a no-op where directories cannot be opened."""
     try:
         fd = os.open(folder, os.O_RDONLY)
