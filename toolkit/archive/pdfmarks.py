@@ -386,18 +386,23 @@ def concat_pdfs(sources: list[Path], target: Path, *, title: str = "") -> int:
 _TRAILER = re.compile(rb"trailer\s*<<(.*?)>>\s*startxref\s*(\d+)\s*%%EOF\s*$", re.S)
 
 
+def _last_trailer(path: Path) -> tuple[int, bytes, re.Match | None]:
+    """The file's size, its last 4 KB and the classic trailer found there (None for xref streams)."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        end = fh.tell()
+        fh.seek(max(0, end - 4096))
+        tail = fh.read()
+    return end, tail, _TRAILER.search(tail)
+
+
 def add_title(path: Path, title: str) -> bool:
     """Append an incremental update giving the PDF an Info /Title (and keeping its /Root and /ID).
 
     Works on files with a classic cross-reference table (what PDFium writes); returns False and
     leaves the file alone otherwise.
     """
-    with open(path, "rb") as fh:
-        fh.seek(0, 2)
-        end = fh.tell()
-        fh.seek(max(0, end - 4096))
-        tail = fh.read()
-    m = _TRAILER.search(tail)
+    end, tail, m = _last_trailer(path)
     if not m:
         return False
     trailer, prev = m.group(1), int(m.group(2))
@@ -438,12 +443,7 @@ def add_outline(path: Path, outline: list, *, title: str = "") -> None:
 
     from pypdf import PdfReader
 
-    with open(path, "rb") as fh:
-        fh.seek(0, 2)
-        end = fh.tell()
-        fh.seek(max(0, end - 4096))
-        tail = fh.read()
-    m = _TRAILER.search(tail)
+    end, tail, m = _last_trailer(path)
     size = re.search(rb"/Size\s+(\d+)", m.group(1)) if m else None
     root = re.search(rb"/Root\s+(\d+)\s+(\d+)\s+R", m.group(1)) if m else None
     if not (m and size and root):
