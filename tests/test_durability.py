@@ -373,16 +373,21 @@ def test_backups_are_links_or_complete_copies_and_stale_temps_are_swept(notified
 # --- generate and a workbook opened meanwhile -----------------------------------------------------------
 
 
-def test_a_lock_file_appearing_during_generate_leaves_no_new_notices(ws, monkeypatch):
+def _open_in_excel_once_written(root, monkeypatch):
+    """The clerk opens the ledger in Excel after the documents are written, before the ledger is saved."""
     gen = sys.modules["toolkit.generate"]
-
     wait = gen.DocumentWriter.wait
 
     def wait_then_open_in_excel(self):
         wait(self)
-        (ws.root / "~$ledger.xlsx").write_text("locked")
+        (root / "~$ledger.xlsx").write_text("locked")
 
     monkeypatch.setattr(gen.DocumentWriter, "wait", wait_then_open_in_excel)
+    return gen
+
+
+def test_a_lock_file_appearing_during_generate_leaves_no_new_notices(ws, monkeypatch):
+    gen = _open_in_excel_once_written(ws.root, monkeypatch)
     before = digest(ws.ledger_path)
     with pytest.raises(LedgerLocked, match="本次未做任何修改"):
         gen.generate(ws, "notice")
@@ -391,15 +396,7 @@ def test_a_lock_file_appearing_during_generate_leaves_no_new_notices(ws, monkeyp
 
 
 def test_a_lock_file_during_a_forced_reprint_says_what_was_overwritten(notified, monkeypatch):
-    gen = sys.modules["toolkit.generate"]
-
-    wait = gen.DocumentWriter.wait
-
-    def wait_then_open_in_excel(self):
-        wait(self)
-        (notified.root / "~$ledger.xlsx").write_text("locked")
-
-    monkeypatch.setattr(gen.DocumentWriter, "wait", wait_then_open_in_excel)
+    gen = _open_in_excel_once_written(notified.root, monkeypatch)
     set_cell(notified.ledger_path, S.SUPERVISION.name, "DB-2026-002", "状态", "已立项")  # so the reprint changes the ledger
     with pytest.raises(LedgerLocked) as caught:
         gen.generate(notified, "notice", ids=["DB-2026-002"], force=True)
