@@ -33,6 +33,23 @@ CONTENT_TYPES = "[Content_Types].xml"
 _CONTENT_TYPE = re.compile(rb"<(?:\w+:)?(Default|Override)\b([^>]*)>")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 _ATTR = re.compile(rb'(\w+)\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+# Forms made from one template share most parts byte for byte (styles, theme, settings, relationships):
+# a part whose compressed bytes equal those of a part already checked (or inflated and verified, or
+# parsed) in this process is not checked again. Only small parts are remembered, and only so many.
+MEMO_COMPRESSED = 16 << 10  # bytes: parts up to this compressed size are remembered by those bytes
+MEMO_INFLATED = 64 << 10  # bytes: inflated content kept only up to this size
+MEMO_ENTRIES = 256  # per memo; it starts afresh when full
+_CLEAN: dict[tuple, None] = {}  # (compression, compressed bytes) of parts found without a DTD
+_INFLATED: dict[tuple, bytes] = {}  # (compression, compressed bytes, size, CRC) -> verified content
+_PARSED: dict[tuple, list] = {}  # (XML bytes, tags) -> _elements' result
+
+
+def _remember(memo: dict, key, value) -> None:
+    if len(memo) >= MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = value
+
+
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 SETTING_HINT = "若确属正常填写的大文件，可在工作区 dangwu.toml 的 [intake] 段调大 max_part_mb。"
 
@@ -143,6 +160,20 @@ class Package:
             raise damaged(f"{info.filename} 部分的压缩数据有误") from None
         return b"".join(out), d.eof
 
+    def _memo_key(self, info: zipfile.ZipInfo) -> tuple | None:
+        """(compression, compressed bytes) of a small member whose local header is sound; else None."""
+        if info.compress_size > MEMO_COMPRESSED:
+            return None
+        off = info.header_offset
+        if self.mm[off : off + 4] != b"PK\x03\x04":
+            return None
+        name_len, extra_len = struct.unpack_from("<HH", self.mm, off + 26)
+        start = off + 30 + name_len + extra_len
+        end = start + info.compress_size
+        if end > len(self.mm):
+            return None
+        return info.compress_type, bytes(self.mm[start:end])
+
     def _probe(self, info: zipfile.ZipInfo) -> bytes | None:
         """Up to PROBE bytes of a member's beginning in one inflate call; None when that needs the full path."""
         off = info.header_offset
@@ -166,11 +197,17 @@ class Package:
         info = self.infos[name]
         if info.file_size > self.max_part:
             raise self._too_big(name)
-        data, ended = self._inflate(info, self.max_part + 1)
-        if len(data) > self.max_part:
-            raise self._too_big(name)
-        if not ended or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
-            raise damaged(f"{name} 部分的压缩数据有误")
+        key = self._memo_key(info)
+        key = key and (*key, info.file_size, info.CRC)
+        data = _INFLATED.get(key) if key else None
+        if data is None:
+            data, ended = self._inflate(info, self.max_part + 1)
+            if len(data) > self.max_part:
+                raise self._too_big(name)
+            if not ended or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+                raise damaged(f"{name} 部分的压缩数据有误")
+            if key and len(data) <= MEMO_INFLATED:
+                _remember(_INFLATED, key, data)
         self.budget -= len(data)
         if self.budget < 0:
             cap = 2 * self.max_part / MB
@@ -192,10 +229,15 @@ class Package:
         for name, info in self.infos.items():
             if name in already or name not in xml_parts or info.file_size == 0:
                 continue
+            key = self._memo_key(info)
+            if key in _CLEAN:
+                continue
             head = self._probe(info)
             if head is None or not _check_prolog(name, head, complete=len(head) < PROBE):
                 head, _ = self._inflate(info, PROLOG_MAX)
                 _check_prolog(name, head, complete=True)
+            if key:
+                _remember(_CLEAN, key, None)
 
     def _xml_parts(self) -> set[str]:
         """Parts holding XML: by name, and by the content types [Content_Types].xml gives them."""
@@ -254,6 +296,9 @@ def _elements(xml: bytes, pattern: re.Pattern, tags: tuple[str, ...]) -> list[tu
     Parsed by lxml (no DTD can reach here: read_xml refused it); XML that does not parse is read by
     ``pattern`` (groups: optional tag, then the attribute text), as Office programs tolerate some.
     """
+    key = (xml, tags) if len(xml) <= MEMO_INFLATED else None
+    if key in _PARSED:
+        return _PARSED[key]
     try:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError:
@@ -264,7 +309,10 @@ def _elements(xml: bytes, pattern: re.Pattern, tags: tuple[str, ...]) -> list[tu
             out.append((tag, attrs))
         return out
     found = root.iter(*(f"{{*}}{t}" for t in tags))
-    return [(el.tag.rpartition("}")[2], {k.rpartition("}")[2]: v for k, v in el.attrib.items()}) for el in found]
+    out = [(el.tag.rpartition("}")[2], {k.rpartition("}")[2]: v for k, v in el.attrib.items()}) for el in found]
+    if key:
+        _remember(_PARSED, key, out)
+    return out
 
 
 def _check_prolog(name: str, head: bytes, *, complete: bool) -> bool:
