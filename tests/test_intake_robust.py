@@ -315,6 +315,17 @@ def test_a_large_batch_read_by_worker_processes_keeps_every_reason(notified):
     assert sup_rows(notified)["DB-2026-001"]["状态"] == "待审核"
 
 
+def test_a_part_remembered_as_clean_vouches_only_for_the_same_bytes(notified):
+    """Parts shared with a form already read are not checked again; a changed part (a DTD added) still is."""
+    from toolkit.intake.pipeline import read_returned
+
+    good = returned(notified, "DB-2026-002", DONE, "好.docx")
+    assert read_returned(good)[2] is not None and read_returned(good)[2] is not None  # second read: from the memo
+    _with_dtd(notified)
+    _, _, form, problem = read_returned(notified.inbox / "带DTD.docx")
+    assert form is None and "DTD" in problem and "word/styles.xml" in problem
+
+
 def test_files_read_by_the_pool_and_by_the_command_itself_come_back_in_order(tmp_path):
     """The command reads chunks no worker has started rather than wait: results stay in file order, each its own."""
     from toolkit.intake.pipeline import CHUNK, PARALLEL_FROM, Reader, read_returned
