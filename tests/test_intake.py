@@ -268,6 +268,8 @@ def test_rejections_leave_the_ledger_byte_identical(notified, case, make, reason
     assert name in why and reason in why and "台账未" in why
     if out.number:  # once the identity was read, the clerk is told which item and unit
         assert f"事项：{out.number}" in why
+    # a closed item takes no form however it is corrected: the reason must not ask for one again
+    assert ("重新放入 inbox" in why) == (case != "item closed"), why
 
 
 def test_stale_form_after_a_ledger_change_is_refused(notified):

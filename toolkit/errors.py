@@ -87,6 +87,10 @@ class FormRejected(ToolkitError):
     exit_code = 7
 
 
+class ItemClosed(FormRejected):
+    """A returned form for an item already closed: correcting and returning it again cannot help."""
+
+
 class WorkspaceBusy(LedgerLocked):
     """Another dangwu command holds the workspace lock (commands on one workspace run one at a time)."""
 

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import FormRejected, write_failed
+from ..errors import FormRejected, ItemClosed, write_failed
 from ..forms.kinds import KINDS
 from ..generate import open_valid_ledger
 from ..ledger.workbook import ChangeContext, Ledger
@@ -34,6 +34,7 @@ from .safezip import DEFAULT_MAX_PART, MB
 APPLIED, UNCHANGED, DUPLICATE, REJECTED = "已更新", "无变化", "重复", "退回"
 RECORDED = "已登记"  # a 协办 unit's reply: kept in 办理进展, the item's state left as it is
 PARALLEL_FROM = 24  # files: below this a process pool costs more than it saves
+READER_NICE = 0  # niceness added to reading workers
 CHUNK = 8  # files a reading worker (or the command itself, when it would wait) reads at a time
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: read in this process
 ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
@@ -58,6 +59,7 @@ class Outcome:
     message: str = ""
     moved_to: str = ""
     sha256: str = ""
+    final: bool = False  # refused for good (the item is closed): correcting the form cannot help
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -138,25 +140,26 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
 def _apply_all(ws: Workspace, ledger, units: Units, seen: set[str], results) -> list[tuple[Path, Outcome]]:
     """Check and apply each read file in turn (duplicates by content are refused)."""
     outcomes: list[tuple[Path, Outcome]] = []
-    refused: dict[str, str] = {}  # sha -> reason, for a second copy of a refused file in the same batch
+    refused: dict[str, Outcome] = {}  # sha -> outcome, for a second copy of a refused file in the same batch
     for path, sha, form, problem in results:
         name = readable(path.name)
         if sha and sha in seen:
             outcomes.append((path, Outcome(name, DUPLICATE, message="该文件此前已处理过（内容完全相同）。")))
             continue
         if sha and sha in refused:
-            outcomes.append((path, Outcome(name, REJECTED, message=refused[sha])))
+            first = refused[sha]
+            outcomes.append((path, Outcome(name, REJECTED, first.number, first.unit, first.message, final=first.final, sha256=sha)))
             continue
         outcome = Outcome(name, REJECTED, message=problem)
         if form is not None:
             try:
                 _apply_one(ws, ledger, units, path, sha, form, outcome)
             except FormRejected as exc:
-                outcome.result, outcome.message = REJECTED, str(exc)
+                outcome.result, outcome.message, outcome.final = REJECTED, str(exc), isinstance(exc, ItemClosed)
         if outcome.result != REJECTED:
             seen.add(sha)
         elif sha:
-            refused[sha] = outcome.message
+            refused[sha] = outcome
         outcome.sha256 = sha
         outcomes.append((path, outcome))
     return outcomes
@@ -251,7 +254,7 @@ class Reader:
         self.read = functools.partial(read_returned, max_part=max_part)
         if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and CAN_FORK:
             self.pool = ProcessPoolExecutor(
-                max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
+                max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"), initializer=_reader_init
             )
             self.chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
             self.futures = [self.pool.submit(_read_all, self.read, chunk) for chunk in self.chunks]
@@ -283,6 +286,16 @@ class Reader:
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+def _reader_init() -> None:
+    """A reading worker: dies with the command, and gives way to it (the command's own process is the
+    critical path: load, check and apply in file order, then save; readers fill the rest of the cores)."""
+    die_with_parent()
+    try:
+        os.nice(READER_NICE)
+    except (OSError, AttributeError):  # not allowed, or no os.nice (Windows)
+        pass
 
 
 def _read_all(read, files: list[Path]) -> list:
@@ -365,7 +378,11 @@ def _plan(ws: Workspace, outcomes: list[tuple[Path, Outcome]], inbox: Path, stam
             reason = (
                 f"文件：{outcome.file}\n{about}时间：{stamp}\n结果：{'重复提交' if outcome.result == DUPLICATE else '未能登记，已退回'}\n"
                 f"原因：{outcome.message}\n\n台账未因此文件作任何修改。"
-                + ("无需再次提交。\n" if outcome.result == DUPLICATE else "改正后请重新放入 inbox/ 再运行 dangwu ingest。\n")
+                + (
+                    "无需再次提交。\n"
+                    if outcome.result == DUPLICATE or outcome.final
+                    else "改正后请重新放入 inbox/ 再运行 dangwu ingest。\n"
+                )
             )
         plan.append(
             {

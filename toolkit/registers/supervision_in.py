@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..dates import parse_date, today
-from ..errors import FormRejected
+from ..errors import FormRejected, ItemClosed
 from ..forms.checkbox import read_choice
 from ..forms.identity import Identity, fingerprint, normalise
 from ..ledger import schema as S
@@ -66,7 +66,7 @@ def check_identity(ledger: Ledger, units: Units, ident: Identity, fields: dict[s
             hint="请确认是否用错了表单；应由上述单位填写其收到的通知单。",
         )
     if status_of(row) == CLOSED:
-        raise FormRejected(
+        raise ItemClosed(
             f"{ident.number} 已办结（办结日期 {row.text('办结日期') or '未填'}），不再接收反馈。", hint="如需补充材料，请直接联系督查小组。"
         )
     missing = [label for label in labels if label not in fields]
