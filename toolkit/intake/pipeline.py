@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import FormRejected, ItemClosed, write_failed
 from ..forms.kinds import KINDS
 from ..generate import open_valid_ledger
+from ..ledger.store import fsync_dir
 from ..ledger.workbook import ChangeContext, Ledger
 from ..lock import crash_point, die_with_parent, workspace_lock
 from ..registers import supervision as sup
@@ -459,7 +460,7 @@ def _carry_out(ws: Workspace, plan: list[dict], *, recovering: bool = False) -> 
         except OSError as exc:
             failed.append((entry, exc))
     for folder in {ws.inbox, ws.processed, ws.rejected}:
-        _fsync_dir(folder)
+        fsync_dir(folder)
     pending = ws.root / PENDING
     if failed:
         _write_pending(ws, [e for e, _ in failed], "")
@@ -522,20 +523,6 @@ def _copy(src: Path, dest: Path) -> None:
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """One fsync per folder per run makes the run's renames durable."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _fit(stem: str, tail: str, limit: int) -> str:
