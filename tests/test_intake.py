@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from toolkit import ingest
 from toolkit.cli import main
+from toolkit.errors import UsageError
 from toolkit.forms.fill import fill_form
 from toolkit.ledger import schema as S
 
@@ -364,3 +365,8 @@ def test_progress_rows_are_kept_outside_openpyxl_and_stay_typed(notified):
     for r in rows:
         assert r[0].is_date and r[0].number_format == "yyyy-mm-dd", "日期 is a real Excel date"
     assert rows[0][5].data_type == "s" and rows[0][5].quotePrefix, "a text that looks like a formula stays text"
+
+
+def test_a_missing_file_named_by_a_library_caller_is_a_chinese_usage_error(notified):
+    with pytest.raises(UsageError, match="找不到文件"):
+        ingest(notified, [notified.root / "不存在.docx"])

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import FormRejected, ItemClosed, write_failed
+from ..errors import FormRejected, ItemClosed, UsageError, write_failed
 from ..forms.kinds import KINDS
 from ..generate import open_valid_ledger
 from ..ledger.store import fsync_dir
@@ -93,7 +93,7 @@ def inbox_files(ws: Workspace, paths=()) -> list[Path]:
         elif src.exists():
             files.append(src)
         else:
-            raise FileNotFoundError(src)
+            raise UsageError(f"找不到文件 {readable(str(src))}。", hint="请检查文件名和路径；不写文件名时读取 inbox/ 中的全部文件。")
     return files
 
 
