@@ -35,7 +35,6 @@ from .safezip import DEFAULT_MAX_PART, MB
 APPLIED, UNCHANGED, DUPLICATE, REJECTED = "已更新", "无变化", "重复", "退回"
 RECORDED = "已登记"  # a 协办 unit's reply: kept in 办理进展, the item's state left as it is
 PARALLEL_FROM = 24  # files: below this a process pool costs more than it saves
-READER_NICE = 0  # niceness added to reading workers
 CHUNK = 8  # files a reading worker (or the command itself, when it would wait) reads at a time
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: read in this process
 ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
@@ -255,7 +254,7 @@ class Reader:
         self.read = functools.partial(read_returned, max_part=max_part)
         if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and CAN_FORK:
             self.pool = ProcessPoolExecutor(
-                max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"), initializer=_reader_init
+                max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
             )
             self.chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
             self.futures = [self.pool.submit(_read_all, self.read, chunk) for chunk in self.chunks]
@@ -287,16 +286,6 @@ class Reader:
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
-
-
-def _reader_init() -> None:
-    """A reading worker: dies with the command, and gives way to it (the command's own process is the
-    critical path: load, check and apply in file order, then save; readers fill the rest of the cores)."""
-    die_with_parent()
-    try:
-        os.nice(READER_NICE)
-    except (OSError, AttributeError):  # not allowed, or no os.nice (Windows)
-        pass
 
 
 def _read_all(read, files: list[Path]) -> list:
