@@ -7,6 +7,7 @@ The fingerprint hashes the prefilled values so a changed deadline or task text i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -50,8 +51,16 @@ class Identity:
 
 def normalise(value: str) -> str:
     """Compare-form of a field: NFKC, no whitespace, no invisible characters."""
-    text = unicodedata.normalize("NFKC", str(value or "")).translate(_INVISIBLE)
-    return "".join(text.split())
+    text = value if isinstance(value, str) else str(value or "")
+    return _normalise_short(text) if len(text) <= MEMO_CHARS else _normalise(text)
+
+
+def _normalise(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).translate(_INVISIBLE).split())
+
+
+MEMO_CHARS = 200  # labels, units, dates and other short fields recur on every form: remembered
+_normalise_short = functools.lru_cache(maxsize=4096)(_normalise)
 
 
 def fingerprint(values: dict[str, str], labels: tuple[str, ...]) -> str:
