@@ -129,16 +129,22 @@ class Package:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise altered(f"部件“{name}”使用了 Word 不用的压缩方式")
 
-    def _inflate(self, info: zipfile.ZipInfo, limit: int) -> tuple[bytes, bool]:
-        """Up to ``limit`` bytes of a member's content, and whether its data ended there."""
+    def _span(self, info: zipfile.ZipInfo) -> tuple[int, int] | str:
+        """(start, end) of a member's compressed data after its local header, or what is wrong with it."""
         off = info.header_offset
         if self.mm[off : off + 4] != b"PK\x03\x04":
-            raise damaged(f"{info.filename} 部分的位置有误")
+            return "部分的位置有误"
         name_len, extra_len = struct.unpack_from("<HH", self.mm, off + 26)
         start = off + 30 + name_len + extra_len
         end = start + info.compress_size
-        if end > len(self.mm):
-            raise damaged(f"{info.filename} 部分不完整")
+        return (start, end) if end <= len(self.mm) else "部分不完整"
+
+    def _inflate(self, info: zipfile.ZipInfo, limit: int) -> tuple[bytes, bool]:
+        """Up to ``limit`` bytes of a member's content, and whether its data ended there."""
+        span = self._span(info)
+        if isinstance(span, str):
+            raise damaged(f"{info.filename} {span}")
+        start, end = span
         if info.compress_type == zipfile.ZIP_STORED:
             return self.mm[start : min(end, start + limit)], end - start <= limit
         d = zlib.decompressobj(-15)
@@ -162,28 +168,18 @@ class Package:
 
     def _memo_key(self, info: zipfile.ZipInfo) -> tuple | None:
         """(compression, compressed bytes) of a small member whose local header is sound; else None."""
-        if info.compress_size > MEMO_COMPRESSED:
+        span = None if info.compress_size > MEMO_COMPRESSED else self._span(info)
+        if not isinstance(span, tuple):
             return None
-        off = info.header_offset
-        if self.mm[off : off + 4] != b"PK\x03\x04":
-            return None
-        name_len, extra_len = struct.unpack_from("<HH", self.mm, off + 26)
-        start = off + 30 + name_len + extra_len
-        end = start + info.compress_size
-        if end > len(self.mm):
-            return None
+        start, end = span
         return info.compress_type, bytes(self.mm[start:end])
 
     def _probe(self, info: zipfile.ZipInfo) -> bytes | None:
         """Up to PROBE bytes of a member's beginning in one inflate call; None when that needs the full path."""
-        off = info.header_offset
-        if self.mm[off : off + 4] != b"PK\x03\x04":
+        span = self._span(info)
+        if isinstance(span, str):
             return None
-        name_len, extra_len = struct.unpack_from("<HH", self.mm, off + 26)
-        start = off + 30 + name_len + extra_len
-        end = start + info.compress_size
-        if end > len(self.mm):
-            return None
+        start, end = span
         if info.compress_type == zipfile.ZIP_STORED:
             return self.mm[start : min(end, start + PROBE)]
         try:
