@@ -150,13 +150,8 @@ def _marked(mark: str) -> list[int]:
     return found
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG")
-def test_reading_processes_die_with_a_killed_ingest(notified):
-    for i in range(30):
-        shutil.copy(notice_path(notified, "DB-2026-001"), notified.inbox / f"copy-{i:02d}.docx")
-    mark = f"DANGWU_TEST_MARK={uuid.uuid4().hex}"
-    run = dangwu(notified, "ingest", crash="reading", env=dict([mark.split("=")]))
-    assert run.returncode == CRASHED, run.stderr.decode()
+def _survivors(mark: str) -> list[int]:
+    """Processes carrying ``mark`` still alive a moment after their command was killed (then killed here)."""
     left = _marked(mark)
     for _ in range(100):  # SIGKILL is delivered at once; the kernel may take a moment to reap
         if not left:
@@ -165,7 +160,17 @@ def test_reading_processes_die_with_a_killed_ingest(notified):
         left = _marked(mark)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
-    assert not left, "worker processes outlived the killed command"
+    return left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG")
+def test_reading_processes_die_with_a_killed_ingest(notified):
+    for i in range(30):
+        shutil.copy(notice_path(notified, "DB-2026-001"), notified.inbox / f"copy-{i:02d}.docx")
+    mark = f"DANGWU_TEST_MARK={uuid.uuid4().hex}"
+    run = dangwu(notified, "ingest", crash="reading", env=dict([mark.split("=")]))
+    assert run.returncode == CRASHED, run.stderr.decode()
+    assert not _survivors(mark), "worker processes outlived the killed command"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG")
@@ -176,15 +181,7 @@ def test_writer_processes_die_with_a_killed_generate(ws):
     mark = f"DANGWU_TEST_MARK={uuid.uuid4().hex}"
     run = dangwu(ws, "generate", "notice", crash="writing", env=dict([mark.split("=")]))
     assert run.returncode == CRASHED, run.stderr.decode()
-    left = _marked(mark)
-    for _ in range(100):
-        if not left:
-            break
-        time.sleep(0.05)
-        left = _marked(mark)
-    for pid in left:
-        os.kill(pid, signal.SIGKILL)
-    assert not left, "writer processes outlived the killed command"
+    assert not _survivors(mark), "writer processes outlived the killed command"
     openpyxl.load_workbook(ws.ledger_path)  # the ledger is whole
 
 
