@@ -970,7 +970,12 @@ def phase_naive_load(args) -> dict:
 
 
 def _tree_digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): _digest(p) for p in sorted(root.rglob("*")) if p.is_file() and ".backup" not in p.parts}
+    # .backup/ and the workspace lock file (rewritten by every command that takes it) are not the archive's
+    return {
+        p.relative_to(root).as_posix(): _digest(p)
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".backup" not in p.parts and p.name != ".dangwu.lock"
+    }
 
 
 @phase("archive")

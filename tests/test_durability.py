@@ -206,7 +206,7 @@ def test_a_second_command_refuses_while_another_works(notified):
             run = dangwu(notified, *args, wait=0.2)
             err = run.stderr.decode()
             assert run.returncode == 4, err
-            assert "另一个 dangwu 命令正在处理该工作区（ingest，进程" in err and "Traceback" not in err
+            assert "另一个 dangwu 命令正在处理该工作区（dangwu ingest，进程" in err and "Traceback" not in err
     assert digest(notified.ledger_path) == before
     assert (notified.inbox / "a.docx").exists()
 

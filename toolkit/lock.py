@@ -105,7 +105,8 @@ def _acquire(folder: Path, command: str) -> int | None:
                 ) from None
             time.sleep(0.05)
     try:  # who holds it, for the message another command may print
-        note = f"{command or 'dangwu'}，进程 {os.getpid()}，开始于 {dt.datetime.now():%H:%M:%S}"
+        who = f"dangwu {command}" if command else "dangwu"  # the command as the clerk typed it
+        note = f"{who}，进程 {os.getpid()}，开始于 {dt.datetime.now():%H:%M:%S}"
         os.ftruncate(fd, 0)
         os.pwrite(fd, note.encode("utf-8"), 0)
     except OSError:
