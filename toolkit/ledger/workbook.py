@@ -471,7 +471,7 @@ class Ledger:
         """
         try:
             data = self.serialise() if data is None else data
-            with workspace_lock(self.path.parent, "save"):
+            with workspace_lock(self.path.parent):  # inside a command, its lock is held already
                 self.refuse_if_changed()
                 backup = atomic_write(self.path, lambda fh: fh.write(data), keep_backups=keep_backups)
                 st = os.stat(self.path)
