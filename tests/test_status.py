@@ -13,7 +13,7 @@ from toolkit.cli import main
 from toolkit.forms.fill import fill_form
 from toolkit.ledger import schema as S
 from toolkit.review import review
-from toolkit.status import text_width
+from toolkit.textwidth import text_width
 
 from .conftest import add_rows, digest, journal_rows, notice_path, set_cell, sup_rows
 

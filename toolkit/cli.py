@@ -26,6 +26,7 @@ from .reports.supervision import report_pdf as run_report_pdf
 from .review import review_many as run_review
 from .status import status as read_status
 from .status import text_lines as status_lines
+from .textwidth import clip
 from .workspace import Workspace
 
 install()  # click's own texts in Chinese, before any click.Path or option is declared
@@ -305,8 +306,7 @@ def archive(wsdir, year, register, rebuild, repair, as_json):
         verb = "归档文件已是最新，未重新生成" if result.unchanged else "已归档"
         click.echo(f"{verb}：{len(result.entries)} 件，{sum(e.pages for e in result.entries)} 页 → {result.folder.relative_to(ws.root)}")
         for e in result.entries:
-            title = e.title if len(e.title) <= 30 else e.title[:29] + "…"
-            click.echo(f"  {e.code}  {e.pages:>3}页  {title}{'  【' + e.note + '】' if e.note else ''}")
+            click.echo(f"  {e.code}  {e.pages:>3}页  {clip(e.title, 60)}{'  【' + e.note + '】' if e.note else ''}")
         click.echo(f"装订本：{result.binder.relative_to(ws.root)}；压缩包：{result.zip.relative_to(ws.root)}")
     if result.set_aside:
         click.secho(f"校验不通过的原归档文件夹已改名保留：{result.set_aside.relative_to(ws.root)}（核对后可删除）", fg="yellow")

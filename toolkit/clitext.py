@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import importlib
 import re
-import unicodedata
 
 import click
+
+from .textwidth import text_width
 
 # click's message ids (the English text passed to _() / ngettext()) and their Chinese.
 # Templates keep click's {placeholders}; "!r" conversions are dropped for Chinese quotes.
@@ -206,11 +207,6 @@ def localise_error(exc: click.UsageError) -> click.UsageError:
     else:
         return exc
     return click.UsageError(message, exc.ctx)
-
-
-def text_width(text: str) -> int:
-    """Columns a terminal gives ``text``: two for each wide (CJK) character."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 _NO_LINE_START = set("，。、；：！？）》」』”’…")

@@ -14,7 +14,6 @@ changes an item's state rewrites the rows it changed (``refresh_warnings``).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
@@ -26,6 +25,7 @@ from .ledger.validate import check_ledger, errors_of
 from .ledger.workbook import ChangeContext, Ledger, Row
 from .registers import supervision as sup
 from .registers.units import Units
+from .textwidth import clip, text_width
 from .workdays import PROVISIONAL_NOTE, WorkCalendar, warning
 from .workspace import Workspace
 
@@ -223,23 +223,6 @@ def _write_warnings(ws: Workspace, ledger: Ledger, paints) -> str:
 _TERMINAL_COLOURS = {"红": "red", "黄": "yellow", "绿": "green"}
 
 
-def text_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Chinese (wide and full-width) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _clip(text: str, width: int) -> str:
-    """``text`` cut to ``width`` terminal columns (with …)."""
-    if text_width(text) <= width:
-        return text
-    out = ""
-    for c in text:
-        if text_width(out + c) > width - 1:
-            break
-        out += c
-    return out + "…"
-
-
 def _table(rows: list[list[str]], right: set[int] = frozenset(), indent: str = "  ") -> list[str]:
     """Rows of cells as aligned lines (by terminal width); columns in ``right`` aligned right; the last one left ragged."""
     widths = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -262,7 +245,7 @@ def text_lines(st: Status) -> list[tuple[str, str | None]]:
         rows = [["立项编号", "状态", "预警", "主办单位", "督办事项"]]
         for i in st.open_items:
             task = i.task.splitlines()[0] if i.task else ""
-            rows.append([i.number, i.status, i.warning or f"时限 {i.due}", i.unit, _clip(task, 30)])
+            rows.append([i.number, i.status, i.warning or f"时限 {i.due}", i.unit, clip(task, 30)])
         lines = _table(rows)
         out.append((lines[0], None))
         out += [(line, _TERMINAL_COLOURS.get(i.colour)) for line, i in zip(lines[1:], st.open_items)]
@@ -273,7 +256,7 @@ def text_lines(st: Status) -> list[tuple[str, str | None]]:
             judged = "未填完成日期" if not i.completed else ("按期完成" if not i.late_days else f"逾期{i.late_days}个工作日完成")
             waited = "" if i.waited is None else f"{i.waited}个工作日"
             task = i.task.splitlines()[0] if i.task else ""
-            rows.append([i.number, i.completed or "—", judged, waited, i.unit, _clip(task, 30)])
+            rows.append([i.number, i.completed or "—", judged, waited, i.unit, clip(task, 30)])
         out += [(line, None) for line in _table(rows, right={3})]
     for title, head, groups in (("按承办单位", "承办单位", st.by_unit), ("按分管校领导", "分管校领导", st.by_leader)):
         if groups:
