@@ -76,7 +76,7 @@ def set_cell(ledger_path: Path, sheet: str, number: str, header: str, value) -> 
     headers = [c.value for c in ws[1]]
     for r in range(2, ws.max_row + 1):
         if ws.cell(r, 1).value == number:
-            ws.cell(r, headers.index(header) + 1, value)
+            ws.cell(r, headers.index(header) + 1).value = value  # None clears the cell
     wb.save(ledger_path)
 
 

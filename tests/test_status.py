@@ -99,7 +99,16 @@ def test_items_waiting_for_review_are_judged_by_completion_not_today(ws, monkeyp
     text = CliRunner().invoke(main, ["status", "-w", str(ws.root)]).output
     backlog = text[text.index("待审核事项") :]
     assert "DB-2026-001" in backlog and "按期完成" in backlog and "14个工作日" in backlog
-    assert "逾期3个工作日完成" in backlog and "红" not in text.split("待审核事项")[0].split("未办结事项")[-1].split("\n")[2]
+    open_part = text[: text.index("待审核事项")]
+    assert "逾期3个工作日完成" in backlog and "DB-2026-001" not in open_part and "DB-2026-002" not in open_part
+
+    # the backlog prints what status judged: no deadline is not 按期完成
+    source = ws.ledger_path.read_bytes()
+    set_cell(ws.ledger_path, S.SUPERVISION.name, "DB-2026-002", "办理时限", None)
+    text = CliRunner().invoke(main, ["status", "-w", str(ws.root)]).output
+    line = next(x for x in text.splitlines() if "DB-2026-002" in x and "2026-05-20" in x)
+    assert "未定办理时限" in line and "按期完成" not in line, line
+    ws.ledger_path.write_bytes(source)
 
     review(ws, "DB-2026-001", accept=True)  # closed: no warning left
     review(ws, "DB-2026-002", accept=False, opinion="材料不全", deadline=dt.date(2026, 7, 15))

@@ -51,6 +51,7 @@ class OpenItem:
     completed: str = ""  # 待审核: the unit's 完成日期
     late_days: int | None = None  # 待审核: working days past 办理时限 at completion (0: 按期完成)
     waited: int | None = None  # 待审核: working days since the report came in
+    judged: str = ""  # 待审核: 按期完成 / 逾期N个工作日完成 / what is missing to judge it
     provisional: bool = False
 
 
@@ -112,6 +113,7 @@ def judge(row: Row, cal: WorkCalendar, now: dt.date, warn_days: int, units: Unit
             judged = "按期完成" if late.days == 0 else f"逾期{late.days}个工作日完成"
         else:
             judged = "未填完成日期" if not done else "未定办理时限"
+        item.judged = judged
         if reported:
             wait = cal.between(reported, now)
             item.waited, item.provisional = wait.days, item.provisional or wait.provisional
@@ -253,10 +255,9 @@ def text_lines(st: Status) -> list[tuple[str, str | None]]:
         out.append((f"待审核事项（承办单位已报办结，等待督查部门审核，共 {len(st.pending)} 项）：", None))
         rows = [["立项编号", "完成日期", "完成情况", "已等待", "主办单位", "督办事项"]]
         for i in st.pending:
-            judged = "未填完成日期" if not i.completed else ("按期完成" if not i.late_days else f"逾期{i.late_days}个工作日完成")
             waited = "" if i.waited is None else f"{i.waited}个工作日"
             task = i.task.splitlines()[0] if i.task else ""
-            rows.append([i.number, i.completed or "—", judged, waited, i.unit, clip(task, 30)])
+            rows.append([i.number, i.completed or "—", i.judged, waited, i.unit, clip(task, 30)])
         out += [(line, None) for line in _table(rows, right={3})]
     for title, head, groups in (("按承办单位", "承办单位", st.by_unit), ("按分管校领导", "分管校领导", st.by_leader)):
         if groups:
