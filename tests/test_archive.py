@@ -327,15 +327,6 @@ def test_names_can_never_escape_the_archive(tmp_path):
         Settings.from_toml(settings)
 
 
-def test_title_update_leaves_files_it_cannot_read_alone(tmp_path):
-    from toolkit.archive.pdfmarks import add_title
-
-    odd = tmp_path / "odd.pdf"
-    odd.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /XRef >>\nstream\nendstream\nendobj\nstartxref\n9\n%%EOF\n")
-    before = odd.read_bytes()
-    assert add_title(odd, "装订本") is False and odd.read_bytes() == before
-
-
 def test_tampered_folder_is_never_resealed_and_repair_keeps_codes(built, tmp_path):
     ws_src, first = built
     shutil.copytree(ws_src.root, tmp_path / "ws")

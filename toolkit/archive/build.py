@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -26,7 +25,7 @@ from ..errors import ConversionError, UsageError
 from ..generate import open_valid_ledger
 from ..ledger import schema as S
 from ..ledger.store import fsync_dir
-from ..ledger.workbook import ChangeContext, Row
+from ..ledger.workbook import ChangeContext, Row, current_user
 from ..lock import locked
 from ..pdf.soffice import Soffice
 from ..registers import supervision as sup
@@ -449,7 +448,7 @@ def _front_matter(work: Path, folder: Path, entries, title: str, s, year: int, r
     note = f"本盒共{len(entries)}件，{pages}页，件号{entries[0].seq:04d}至{entries[-1].seq:04d}。"
     if missing:
         note += f"其中{len(missing)}件缺承办单位反馈原件：{'、'.join(missing)}。"
-    filer = s.archive_filer or os.environ.get("DANGWU_USER", "")
+    filer = s.archive_filer or current_user()  # as review records 审核人: DANGWU_USER, else the login name
     docs.reference_sheet(
         work / "reference.docx",
         {"盒内文件情况说明": note, "整理人": filer, "整理日期": cn_date(today()), "检查人": s.archive_checker, "检查日期": ""},

@@ -351,12 +351,12 @@ def subset_truetype(font: bytes, chars: str, name: str) -> SubsetFont:
     return SubsetFont(bytes(result), name, units, widths, bbox, ascent, descent, cap)
 
 
-def concat_pdfs(sources: list[Path], target: Path, *, title: str = "") -> int:
+def concat_pdfs(sources: list[Path], target: Path) -> int:
     """Copy every page of ``sources`` into one PDF at ``target`` (atomically); returns the page count.
 
     PDFium (pypdfium2, which pdfplumber already brings) copies pages object by object in C, so memory
-    stays far below what pypdf's Python objects would take (~1.5 MB per 件); the title is then added by
-    a small incremental update (add_title), not by reading the whole file again.
+    stays far below what pypdf's Python objects would take (~1.5 MB per 件); bookmarks and the title
+    come afterwards by one small incremental update (add_outline), not by reading the whole file again.
     """
     import pypdfium2 as pdfium
 
@@ -374,8 +374,6 @@ def concat_pdfs(sources: list[Path], target: Path, *, title: str = "") -> int:
     finally:
         out.close()
     try:
-        if title:
-            add_title(tmp, title)
         tmp.replace(target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -394,41 +392,6 @@ def _last_trailer(path: Path) -> tuple[int, bytes, re.Match | None]:
         fh.seek(max(0, end - 4096))
         tail = fh.read()
     return end, tail, _TRAILER.search(tail)
-
-
-def add_title(path: Path, title: str) -> bool:
-    """Append an incremental update giving the PDF an Info /Title (and keeping its /Root and /ID).
-
-    Works on files with a classic cross-reference table (what PDFium writes); returns False and
-    leaves the file alone otherwise.
-    """
-    end, tail, m = _last_trailer(path)
-    if not m:
-        return False
-    trailer, prev = m.group(1), int(m.group(2))
-    size = re.search(rb"/Size\s+(\d+)", trailer)
-    root = re.search(rb"/Root\s+(\d+\s+\d+\s+R)", trailer)
-    if not size or not root:
-        return False
-    ident = re.search(rb"/ID\s*(\[[^\]]*\])", trailer)
-    n = int(size.group(1))
-    text = "<FEFF" + title.encode("utf-16-be").hex().upper() + ">"
-    obj = f"{n} 0 obj\n<< /Title {text} /Producer (dangwu) >>\nendobj\n".encode()
-    prefix = b"" if tail.endswith(b"\n") else b"\n"
-    obj_at = end + len(prefix)
-    xref_at = obj_at + len(obj)
-    update = (
-        prefix
-        + obj
-        + f"xref\n{n} 1\n{obj_at:010d} 00000 n \ntrailer\n<< /Size {n + 1} /Root ".encode()
-        + root.group(1)
-        + f" /Info {n} 0 R /Prev {prev} ".encode()
-        + (b"/ID " + ident.group(1) + b" " if ident else b"")
-        + f">>\nstartxref\n{xref_at}\n%%EOF\n".encode()
-    )
-    with open(path, "ab") as fh:
-        fh.write(update)
-    return True
 
 
 def add_outline(path: Path, outline: list, *, title: str = "") -> None:
