@@ -72,7 +72,7 @@ def reminder_values(row: Row, units: Units, unit: str, role: str, settings, extr
         "逾期情况": extra["逾期情况"],
         "催办次数": f"第{extra['催办次数']}次",
         "答复期限": extra["答复期限"],
-        "催办事由": extra.get("催办事由", "已超过办理时限"),
+        "催办事由": extra["催办事由"],
     }
 
 
