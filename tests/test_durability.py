@@ -462,3 +462,39 @@ def test_moves_left_by_a_kill_are_finished_even_after_another_command_saved(batc
     assert ingest(ws) == []
     assert state(ws)["files"] == clean["files"]
     assert sup_rows(ws)["DB-2026-001"]["状态"] == "已办结"
+
+
+@pytest.mark.skipif(not shutil.which("unshare"), reason="util-linux unshare")
+def test_a_command_running_as_pid_1_keeps_its_worker_processes(notified):
+    """In a container the command is PID 1: its workers must not take that for a dead parent."""
+    for i in range(30):  # enough files for the reading pool
+        shutil.copy(notice_path(notified, "DB-2026-001"), notified.inbox / f"copy-{i:02d}.docx")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
+    probe = subprocess.run(["unshare", "--pid", "--fork", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("cannot make a PID namespace here (needs root)")
+    run = subprocess.run(
+        ["unshare", "--pid", "--fork", sys.executable, "-m", "toolkit.cli", "ingest", "-w", str(notified.root)],
+        env=env,
+        capture_output=True,
+    )
+    out = run.stdout.decode() + run.stderr.decode()
+    assert run.returncode == 0 and "BrokenProcessPool" not in out and "Traceback" not in out, out[-2000:]
+    assert "（共 30 个文件）" in out
+
+
+def test_an_old_backup_that_cannot_be_pruned_does_not_undo_a_saved_change(notified):
+    """Pruning happens after the new ledger is in place: its failure is not reported as "nothing changed"."""
+    _awaiting_review(notified)
+    settings = notified.root / "dangwu.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("backups = 20", "backups = 1"), encoding="utf-8")
+    oldest = sorted((notified.root / ".backup").iterdir())[0]
+    if not _chattr(oldest, "+i"):
+        pytest.skip("chattr +i is not available here")
+    try:
+        run = dangwu(notified, "review", "DB-2026-001", "--accept")
+        assert run.returncode == 0, run.stderr.decode()
+        assert sup_rows(notified)["DB-2026-001"]["状态"] == "已办结"
+        assert oldest.exists()
+    finally:
+        _chattr(oldest, "-i")

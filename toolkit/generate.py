@@ -200,7 +200,7 @@ class DocumentWriter:
             global _WORKER_TEMPLATE
             _WORKER_TEMPLATE = template
             self.pool = ProcessPoolExecutor(
-                max_workers=self.cores, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
+                max_workers=self.cores, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent, initargs=(os.getpid(),)
             )
 
     def __enter__(self) -> DocumentWriter:

@@ -75,20 +75,19 @@ def locked(command: str):
     return decorate
 
 
-def holds_lock(folder: Path) -> bool:
-    """Whether this process holds the workspace lock of ``folder``."""
-    return str(Path(folder).resolve()) in _held
-
-
 def _acquire(folder: Path, command: str) -> int | None:
     """Open and flock the lock file, waiting up to WAIT_SECONDS; WorkspaceBusy when still taken."""
     if fcntl is None:
         return None
     path = lock_path(folder)
+    cloexec = getattr(os, "O_CLOEXEC", 0)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | cloexec, 0o666)
     except OSError:
-        return None  # a read-only workspace: nothing can be written anyway; the write itself reports it
+        try:  # made by another user (flock needs no write access; the holder note is then left out)
+            fd = os.open(path, os.O_RDONLY | cloexec)
+        except OSError:
+            return None  # a read-only workspace without a lock file: nothing can be written anyway
     wait = _wait_seconds()
     deadline = time.monotonic() + wait
     while True:
@@ -130,13 +129,14 @@ def _wait_seconds() -> float:
         return WAIT_SECONDS
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int) -> None:
     """In a worker process: be killed when the command that started it dies (Linux), or exit at once.
 
     Used as the initializer of the reading and writing process pools, so a ``kill -9`` of the command
     never leaves workers behind (they would otherwise wait for tasks forever and keep the lock).
+    ``parent`` is the command's process id (``initargs=(os.getpid(),)``): compared, not assumed, so a
+    command running as PID 1 (a container) keeps its workers.
     """
-    parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -146,7 +146,7 @@ def die_with_parent() -> None:
             libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent or parent == 1:  # the parent died before prctl took effect
+    if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
 
 

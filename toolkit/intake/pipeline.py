@@ -254,7 +254,10 @@ class Reader:
         self.read = functools.partial(read_returned, max_part=max_part)
         if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 and CAN_FORK:
             self.pool = ProcessPoolExecutor(
-                max_workers=min(os.cpu_count() or 1, 4), mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
+                max_workers=min(os.cpu_count() or 1, 4),
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
             )
             self.chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
             self.futures = [self.pool.submit(_read_all, self.read, chunk) for chunk in self.chunks]

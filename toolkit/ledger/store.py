@@ -83,14 +83,18 @@ def atomic_write(path: Path, write, *, keep_backups: int = 20) -> Path | None:
                 backup.unlink(missing_ok=True)
             raise
         tmp = None
-        fsync_dir(path.parent)
-        if backup is not None:
-            _prune(backup.parent, path, keep_backups)
     except OSError as exc:
         raise write_failed(exc, path, "台账", changed="台账保持原样，本次未做任何修改。") from exc
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+    # the new ledger is in place: what follows is housekeeping, and its failure must not be told as "nothing changed"
+    fsync_dir(path.parent)
+    if backup is not None:
+        try:
+            _prune(backup.parent, path, keep_backups)
+        except OSError:
+            pass  # an old backup that cannot be removed (immutable, read-only) stays; the next save tries again
     return backup
 
 
