@@ -138,6 +138,17 @@ KILLER = textwrap.dedent(
 )
 
 
+def test_control_characters_from_a_form_never_stop_the_save(ws):
+    """A PDF field may carry control characters .xlsx cannot hold: they are dropped, the rest is kept."""
+    ledger = Ledger.load(ws.ledger_path, for_write=True)
+    row = ledger.sheet(S.SUPERVISION.name).rows()[0]
+    row.set("办理情况", "已完成\x01整改\x0b", context=ChangeContext("test"))
+    ledger.save()
+    sheet = openpyxl.load_workbook(ws.ledger_path)[S.SUPERVISION.name]
+    headers = [c.value for c in sheet[1]]
+    assert sheet.cell(2, headers.index("办理情况") + 1).value == "已完成整改"
+
+
 @pytest.mark.parametrize("moment", ["fsync", "replace"])
 def test_kill_during_save_leaves_a_readable_ledger(ws, moment):
     before = digest(ws.ledger_path)

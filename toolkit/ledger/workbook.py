@@ -27,7 +27,7 @@ from ..errors import LedgerChanged, LedgerError
 from ..lock import workspace_lock
 from . import schema as S
 from .store import atomic_write, refuse_if_open, refuse_if_read_only
-from .tail import Tail
+from .tail import ILLEGAL_XML, Tail
 from .tail import save as save_tail
 from .tail import split_many as split_tails
 
@@ -190,7 +190,7 @@ def write_cell(cell, value) -> None:
     elif value is None or value == "":
         cell.value = None
     else:
-        text = str(value)
+        text = ILLEGAL_XML.sub("", str(value))  # control characters (e.g. from a PDF field) cannot be stored in .xlsx
         cell.value = text
         cell.data_type = "s"  # '=1+1' stays text, never a formula
         if text[:1] in "=+-@":
