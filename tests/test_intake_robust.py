@@ -359,6 +359,25 @@ def test_a_broken_link_in_the_inbox_gets_a_reason(notified):
     assert (notified.rejected / "快捷方式.docx").is_symlink()
 
 
+def test_devices_and_pipes_in_the_inbox_are_refused_not_read_forever(notified):
+    """A link to /dev/zero would be hashed without end and a pipe would block at open: each gets a reason."""
+    returned(notified, "DB-2026-002", DONE, "好的.docx")
+    (notified.inbox / "零.docx").symlink_to("/dev/zero")
+    os.mkfifo(notified.inbox / "管道.pdf")
+    (notified.inbox / "指向管道.docx").symlink_to(notified.inbox / "管道.pdf")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "LANG": "C.UTF-8"}
+    run = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "ingest", "-w", str(notified.root)], env=env, capture_output=True, timeout=120
+    )
+    out = run.stdout.decode()
+    assert run.returncode == 0, run.stderr.decode()
+    assert sup_rows(notified)["DB-2026-002"]["状态"] == "待审核"
+    for name in ("零.docx", "管道.pdf", "指向管道.docx"):
+        line = next(x for x in out.splitlines() if name in x)
+        assert "不是普通文件" in line and "rejected/" in line, line
+        assert (notified.rejected / f"{name}.原因.txt").exists()
+
+
 # ---------------------------------------------------------------- true reasons
 
 

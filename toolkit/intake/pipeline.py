@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -87,7 +88,7 @@ def inbox_files(ws: Workspace, paths=()) -> list[Path]:
     for src in sources:
         if src.is_dir():
             in_inbox = src.resolve() == inbox
-            listed = (p for p in src.iterdir() if p.is_file() or (in_inbox and (p.is_dir() or p.is_symlink())))
+            listed = (p for p in src.iterdir() if in_inbox or p.is_file())  # in inbox/ every entry gets an outcome
             files += sorted(p for p in listed if not _is_temp(p))
         elif src.exists():
             files.append(src)
@@ -178,6 +179,17 @@ def read_returned(path: Path, max_part: int = DEFAULT_MAX_PART) -> tuple[Path, s
             f"“{path.name}”是一个文件夹，不是表单文件，未读取。",
             "请把其中填写好的 .docx / .pdf 文件直接放入 inbox/（不要套文件夹）后再运行 dangwu ingest。",
         )
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        special = False  # a broken link: told below, where opening it fails
+    if special:  # a device or pipe (or a link to one) would be read forever, or block
+        return _unread(
+            path,
+            "",
+            f"“{path.name}”不是普通文件（是设备、管道之类的特殊文件或指向它的链接），未读取。",
+            "请只把填写好的 .docx / .pdf 文件放入 inbox/。",
+        )
     sha = ""
     try:
         sha, data = _hash_and_read(path)
@@ -205,12 +217,12 @@ def read_returned(path: Path, max_part: int = DEFAULT_MAX_PART) -> tuple[Path, s
     except OSError as exc:
         why = {errno.ENOENT: "文件不存在（可能是失效的快捷方式）", errno.EACCES: "没有读取权限", errno.EISDIR: "是一个文件夹"}
         return _unread(path, sha, f"文件无法打开（{why.get(exc.errno, '读取出错')}）。", "请检查文件权限，或重新复制该文件后再运行。")
-    except Exception as exc:  # a reader's failure on one odd file must not stop the batch
+    except Exception:  # a reader's failure on one odd file must not stop the batch
         log.debug("reading %s failed", path, exc_info=True)
         return _unread(
             path,
             sha,
-            f"文件内容异常，读取时出错（{type(exc).__name__}），未能读取。",
+            "文件内容异常，读取时出错，未能读取。",
             "请在 Word/WPS 中打开确认无误后重新另存为 .docx（或重新导出 PDF）再提交。",
         )
 
