@@ -347,7 +347,11 @@ def readable(name: str) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` with any undecodable file-name bytes (lone surrogates) decoded as GB18030 or shown as U+FFFD."""
+    """``text`` with any undecodable file-name bytes (lone surrogates) decoded as GB18030 or shown as U+FFFD.
+
+    For messages that quote a name among other text; a name alone goes through ``readable``, which
+    decodes it whole (GBK trail bytes in the ASCII range split the escaped runs this function sees).
+    """
     return SURROGATES.sub(_decode_escaped, text)
 
 
@@ -495,7 +499,7 @@ def _file_away(ws: Workspace, src: Path, dest: Path, entry: dict, recovering: bo
         try:
             os.rename(src, dest)
         except OSError as exc:
-            if exc.errno != 18:  # EXDEV: another file system
+            if exc.errno != errno.EXDEV:  # another file system
                 raise
             _copy(src, dest)
             src.unlink()
