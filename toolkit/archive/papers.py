@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import FormRejected
 from ..intake.pipeline import read_returned, sha256_of
+from ..intake.safezip import MB
 from ..ledger.workbook import Ledger
 from ..workspace import Workspace
 
@@ -63,7 +64,7 @@ def find_replies(ws: Workspace, ledger: Ledger, numbers: set[str]) -> dict[str, 
         sha = sha256_of(path)
         if sha not in receipts:
             continue
-        _, _, form, problem = read_returned(path)
+        _, _, form, problem = read_returned(path, ws.settings.max_part_mb * MB)  # the cap ingest applied
         if form is None:
             continue
         try:
