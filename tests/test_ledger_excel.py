@@ -97,3 +97,14 @@ def test_text_dates_become_real_dates_when_a_command_changes_the_row(notified):
         ("交办时间", "二〇二六年三月五日", "2026-03-05"),
     }
     assert {j["来源文件"] for j in rows} == {"a.docx"}  # journalled in the ingest's own rows
+
+
+def test_the_filter_grows_to_columns_the_toolkit_adds(ws):
+    """A filter made before 预警/原办理时限/审核人 existed is widened when the toolkit adds them."""
+    wb = openpyxl.load_workbook(ws.ledger_path)
+    sheet = wb[S.SUPERVISION.name]
+    sheet.auto_filter.ref = "A1:V2"  # the contract's columns only, as an older ledger had
+    wb.save(ws.ledger_path)
+    generate(ws, "notice")
+    sheet, cols = _sheet(ws)
+    assert max(cols.values()) > 22 and sheet.auto_filter.ref == f"A1:{get_column_letter(max(cols.values()))}4"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import schema as S
@@ -120,10 +120,10 @@ def _ensure_filter(ws, last_col: int) -> None:
         ws.auto_filter.ref = f"A1:{get_column_letter(last_col)}{last_row}"
         return
     start, _, end = ref.partition(":")
-    end_col = "".join(c for c in (end or start) if c.isalpha())
+    end_col = column_index_from_string("".join(c for c in (end or start) if c.isalpha()))
     end_row = int("".join(c for c in (end or start) if c.isdigit()) or 1)
-    if end_row < last_row:
-        ws.auto_filter.ref = f"{start}:{end_col}{last_row}"
+    if end_row < last_row or end_col < last_col:  # rows added, or columns the toolkit added (原办理时限…)
+        ws.auto_filter.ref = f"{start}:{get_column_letter(max(end_col, last_col))}{max(end_row, last_row)}"
 
 
 def _ensure_lists(wb, ws, cols: dict[str, int]) -> None:
