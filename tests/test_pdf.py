@@ -8,6 +8,7 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import docx
@@ -143,6 +144,30 @@ def test_first_page_renders_for_a_person(notified, soffice, tmp_path):
     assert img.size[0] < img.size[1]  # A4 portrait
     dark = sum(img.histogram()[:128])
     assert dark > 1000  # text and table lines, not an empty page
+
+
+def test_libreoffice_runs_after_the_workspace_lock_is_released(ws, tmp_path):
+    """Printing may take minutes: other commands on the workspace must not wait for it."""
+    seen = tmp_path / "seen.txt"
+    fake = tmp_path / "soffice"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import fcntl\n"
+        f"fh = open({str(ws.root / '.dangwu.lock')!r}, 'a')\n"
+        "try:\n"
+        "    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+        "    state = 'free'\n"
+        "except BlockingIOError:\n"
+        "    state = 'held'\n"
+        f"open({str(seen)!r}, 'a').write(state + '\\n')\n"
+        "raise SystemExit(3)\n"
+    )
+    fake.chmod(0o755)
+    settings = ws.root / "dangwu.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('soffice_path = ""', f'soffice_path = "{fake}"'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["generate", "notice", "-w", str(ws.root), "--pdf"])
+    assert result.exit_code == 6, result.output
+    assert seen.read_text().split() and set(seen.read_text().split()) == {"free"}
 
 
 @pytest.mark.parametrize(

@@ -97,11 +97,14 @@ def generate(
     if kind is None:
         raise UsageError(f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(KINDS)}。")
     with contextlib.nullcontext() if dry_run else workspace_lock(ws.root, f"generate {kind_code}"):
-        return _generate(ws, kind, kind_code, ids, unit, force, dry_run, pdf, merge, progress)
+        result, template = _generate(ws, kind, ids, unit, force, dry_run, progress)
+    if not dry_run:  # the ledger is saved: printing (LibreOffice, up to minutes) does not hold up other commands
+        _print_files(ws, kind, template, result, pdf=pdf, merge=merge)
+    return result
 
 
-def _generate(ws: Workspace, kind: FormKind, kind_code, ids, unit, force, dry_run, pdf, merge, progress) -> GenerateResult:
-    """The body of ``generate`` (under the workspace lock unless it is a dry run)."""
+def _generate(ws: Workspace, kind: FormKind, ids, unit, force, dry_run, progress) -> tuple[GenerateResult, CompiledTemplate]:
+    """Select, number, write the documents and save the ledger (under the workspace lock unless a dry run)."""
     ledger = open_valid_ledger(ws, for_write=not dry_run)
     template = compile_kind(ws, kind)
     context = ChangeContext(operation=f"生成{kind.title}")
@@ -117,13 +120,16 @@ def _generate(ws: Workspace, kind: FormKind, kind_code, ids, unit, force, dry_ru
         before = set()
     try:
         ledger_bytes = _write_documents(ws, kind, ledger, units, template, jobs, outdir, context, result, dry_run, progress)
-        if dry_run:
-            return result
-        if ledger_bytes is not None:
+        if ledger_bytes is not None and not dry_run:
             ledger.save(keep_backups=ws.settings.backups, data=ledger_bytes)
     except BaseException as exc:
         _roll_back(result.documents, before, exc)
         raise
+    return result, template
+
+
+def _print_files(ws: Workspace, kind: FormKind, template: CompiledTemplate, result: GenerateResult, *, pdf: bool, merge: bool) -> None:
+    """The batch's merged print file and PDFs (the .docx files and the ledger are already saved)."""
     contexts = [{k: docx_text(v) for k, v in values.items()} for values in result.contexts] if merge or pdf else []
     if merge and contexts:
         result.merged = ws.outbox / "打印" / f"{kind.title}_合并打印_{dt.datetime.now():%Y%m%d-%H%M%S}.docx"
@@ -133,7 +139,6 @@ def _generate(ws: Workspace, kind: FormKind, kind_code, ids, unit, force, dry_ru
         pdf_jobs = [PdfJob(c, d.identity, d.path.with_suffix(".pdf")) for c, d in zip(contexts, result.documents)]
         merged_pdf = result.merged.with_suffix(".pdf") if result.merged else None
         result.pdf = make_pdfs(template, pdf_jobs, ws.settings, merged_pdf)
-    return result
 
 
 def _roll_back(documents: list[Generated], before: set[str], exc: BaseException) -> None:
