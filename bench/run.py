@@ -194,6 +194,17 @@ class Context:
             spent += time.perf_counter() - t0
         return sorted(results, key=lambda r: r[key])
 
+    def repeat_pair(self, run: Callable[[], dict], baseline: Callable[[], dict], *, key: str = "seconds") -> tuple[list, list]:
+        """``run`` and ``baseline`` called alternately, up to ``repeat`` times each: on a machine whose speed
+        drifts (a shared VM), both sides meet the same states. Each side's results, best first."""
+        ours, theirs, spent = [], [], 0.0
+        while len(ours) < self.repeat and (not ours or spent < self.budget):
+            t0 = time.perf_counter()
+            ours.append(run())
+            theirs.append(baseline())
+            spent += time.perf_counter() - t0
+        return sorted(ours, key=lambda r: r[key]), sorted(theirs, key=lambda r: r[key])
+
 
 def run_phase(name: str, directory: Path, *, profile_to: Path | None = None, **options) -> dict:
     """Run one phase in a child process and return the dict it reports (plus its peak RSS in MB)."""
@@ -1149,10 +1160,8 @@ def bench_ingest(ctx: Context) -> list[Row]:
         rss.append(r["maxrss_mb"])
         return r
 
-    runs = ctx.repeat_runs(one_run)
-    best = runs[0]
-    naive_runs = ctx.repeat_runs(lambda: run_phase("naive-read", inbox))
-    naive = naive_runs[0]
+    runs, naive_runs = ctx.repeat_pair(one_run, lambda: run_phase("naive-read", inbox))
+    best, naive = runs[0], naive_runs[0]
     ctx.details["ingest"] = {"forms": ctx.forms, "runs": runs, "naive_runs": naive_runs}
     profiled(ctx, "ingest", _copy(returned, ctx.fresh_dir("ingest-profile")))
 
@@ -1273,10 +1282,8 @@ def bench_pdf_ingest(ctx: Context) -> list[Row]:
         rss.append(r["maxrss_mb"])
         return r
 
-    runs = ctx.repeat_runs(one_run)
-    best = runs[0]
-    naive_runs = ctx.repeat_runs(lambda: run_phase("naive-pdfplumber", inbox))
-    naive = naive_runs[0]
+    runs, naive_runs = ctx.repeat_pair(one_run, lambda: run_phase("naive-pdfplumber", inbox))
+    best, naive = runs[0], naive_runs[0]
     ctx.details["pdf-ingest"] = {"forms": best["forms"], "runs": runs, "naive_runs": naive_runs}
     profiled(ctx, "pdf-ingest", _copy(returned, ctx.fresh_dir("pdf-ingest-profile")))
 

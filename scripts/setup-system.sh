@@ -9,6 +9,8 @@ fc-list 2>/dev/null | grep -i "LXGW WenKai" >/dev/null || need+=(fonts-lxgw-wenk
 # Latin text in the PDFs: Liberation Serif, metric-compatible with the templates' Times New Roman
 fc-list 2>/dev/null | grep -i "Liberation Serif" >/dev/null || need+=(fonts-liberation2)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# Calc: the tests check that LibreOffice reads the ledger the toolkit saves as openpyxl does
+compgen -G "/usr/lib/libreoffice/program/libsclo.so*" >/dev/null || need+=(libreoffice-calc-nogui)
 # the 归档章 and page numbers are drawn in DejaVu Sans (toolkit/archive/pdfmarks.py)
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || need+=(fonts-dejavu-core)
 # the tests list the archive zip as the archivist's tools do (Info-ZIP unzip: the Chinese names must read right)

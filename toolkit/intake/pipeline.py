@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import functools
+import gc
 import hashlib
 import json
 import logging
@@ -113,7 +115,7 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
     ``.dangwu/ingest-pending.json``; the next run first completes those moves when the save happened
     (the batch's SHA-256s are in 变更记录) or drops the intent when it did not.
     """
-    with workspace_lock(ws.root, "ingest"):
+    with workspace_lock(ws.root, "ingest"), gc_paused():
         finish_pending(ws)
         files = inbox_files(ws, paths)
         with Reader(files, ws.settings.max_part_mb * MB) as reader:
@@ -268,7 +270,7 @@ class Reader:
             self.pool = ProcessPoolExecutor(
                 max_workers=min(os.cpu_count() or 1, 4),
                 mp_context=multiprocessing.get_context("fork"),
-                initializer=die_with_parent,
+                initializer=_reading_worker,
                 initargs=(os.getpid(),),
             )
             self.chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
@@ -301,6 +303,29 @@ class Reader:
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+def _reading_worker(parent: int) -> None:
+    """A reading process: dies with the command; collects garbage as usual (forked while ingest paused it)."""
+    die_with_parent(parent)
+    gc.enable()
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """No cyclic garbage collection while a batch runs in this process.
+
+    The loaded ledger and the batch's forms are many long-lived objects that each full collection
+    walks again, for nothing: they are freed by reference counting when the command ends. Memory
+    stays bounded by the batch; the collector is back on afterwards (and in the reading processes).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _read_all(read, files: list[Path]) -> list:

@@ -7,10 +7,12 @@ dropdowns for 主办单位 / 提出部门 / 分管校领导 that read the 承办
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -92,11 +94,13 @@ def _headers(ws) -> dict[str, int]:
     return out
 
 
-def ensure_layout(wb) -> None:
+def ensure_layout(wb, last_rows: dict[str, int] | None = None, before_wrap=None) -> None:
     """Filter buttons, wrapped long columns and live dropdowns on every register sheet (idempotent).
 
     Ledgers made before these existed get them the first time the toolkit saves them (the filter
     range then grows with the rows); a clerk's own dropdown on a column is left as it is.
+    ``last_rows``: each sheet's last row where openpyxl does not hold every row (ledger/kept.py);
+    ``before_wrap(name)`` is called before the cells of a sheet's long columns are wrapped.
     """
     for sheet in REGISTERS:
         if sheet.name not in wb.sheetnames:
@@ -106,15 +110,17 @@ def ensure_layout(wb) -> None:
         if not cols:
             continue
         first = not ws.auto_filter.ref
-        _ensure_filter(ws, max(cols.values()))
+        _ensure_filter(ws, max(cols.values()), (last_rows or {}).get(sheet.name, 0))
         _ensure_lists(wb, ws, cols)
         if first:
+            if before_wrap is not None:
+                before_wrap(sheet.name)
             _wrap_columns(ws, [cols[h] for h in long_columns(sheet) if h in cols])
 
 
-def _ensure_filter(ws, last_col: int) -> None:
+def _ensure_filter(ws, last_col: int, last_row: int = 0) -> None:
     """Filter buttons on the header row, the range covering every row (a clerk's own columns kept)."""
-    last_row = max(ws.max_row, 2)
+    last_row = max(ws.max_row, last_row, 2)
     ref = ws.auto_filter.ref
     if not ref:
         ws.auto_filter.ref = f"A1:{get_column_letter(last_col)}{last_row}"
@@ -162,10 +168,33 @@ def _wrap_columns(ws, columns: list[int]) -> None:
 
 
 def wrap_cell(cell) -> None:
-    """Turn on text wrapping for a cell, keeping its horizontal alignment."""
-    a = cell.alignment
-    if not a.wrap_text:
-        cell.alignment = Alignment(horizontal=a.horizontal, vertical=a.vertical or "top", wrap_text=True, indent=a.indent)
+    """Turn on text wrapping for a cell, keeping its horizontal alignment.
+
+    The wrapped alignment of each alignment met is registered once per workbook (registering hashes
+    the whole alignment, which dominated commands that wrap thousands of cells).
+    """
+    wb = cell.parent.parent
+    memo = style_memo(wb, "wrap")
+    if cell._style is None:
+        cell._style = StyleArray()
+    old = cell._style.alignmentId
+    new = memo.get(old)
+    if new is None:
+        a = wb._alignments[old]
+        if a.wrap_text:
+            new = old
+        else:
+            new = wb._alignments.add(Alignment(horizontal=a.horizontal, vertical=a.vertical or "top", wrap_text=True, indent=a.indent))
+        memo[old] = new
+    cell._style.alignmentId = new
+
+
+_MEMOS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def style_memo(wb, name: str) -> dict:
+    """A per-workbook dictionary for formats already registered in it (see wrap_cell)."""
+    return _MEMOS.setdefault(wb, {}).setdefault(name, {})
 
 
 def create_ledger(path: Path, units=None, members=None) -> None:

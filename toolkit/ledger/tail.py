@@ -55,6 +55,16 @@ ROW_OR_CELL_TAG_RE = re.compile(rb"<(?:row|c)\b[^>]*>")
 PREFIXED_ATTR_RE = re.compile(rb'\s(?!xml:)[A-Za-z_][\w.-]*:[\w.-]+\s*=\s*"[^"]*"')
 # a row or cell tag with such an attribute somewhere (one scan; the rewrite runs only when there is one)
 PREFIXED_IN_TAG_RE = re.compile(rb"<(?:row|c)\b[^>]*?\s(?!xml:)[A-Za-z_][\w.-]*:[\w.-]+\s*=")
+# A cell holding one plain inline string (openpyxl writes every text so) and the same cell as a
+# formula-less "str" cell: openpyxl reads both as the same text cell, the second without building
+# a rich-text object per cell (a third of the load time of a large register sheet).
+PLAIN_INLINE_RE = re.compile(rb'<c\b([^>]*?)t="inlineStr"([^>]*)><is><t(?: xml:space="preserve")?>([^<]+)</t></is></c>')
+WORKSHEET_PART_RE = re.compile(r"xl/worksheets/[^/]+\.xml$")
+NUM_REF_RE = re.compile(rb"&#(\d{3,7});")
+ROW_NUMBER_RE = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')  # matched at a row's start
+PREFIX_HINT_RE = re.compile(rb':[\w.-]+\s*="')  # cheap first look for a prefixed attribute (x14ac:dyDescent=")
+FORMULA_RE = re.compile(rb"<f[\s>/]")
+_LETTERS: dict[int, str] = {}  # column index → letters, as rows are written
 COMPRESS_LEVEL = 1  # the journal is rewritten on every save: fast deflate, files ~15% larger than level 6
 
 
@@ -97,20 +107,30 @@ class Tail:
         r = self.end_row + 1
         cells = []
         kept = {}
-        for col in sorted(values):
-            value = values[col]
+        for col, value in sorted(values.items()):
+            letter = _LETTERS.get(col) or _LETTERS.setdefault(col, get_column_letter(col))
+            if value.__class__ is str:
+                if not value.isprintable():
+                    value = ILLEGAL_XML.sub("", value)
+                if not value:
+                    continue
+                kept[col] = value
+                if "&" in value or "<" in value or ">" in value or "\r" in value:
+                    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+                style = f' s="{styles[col]}"' if styles and styles.get(col) else ""
+                cells.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t xml:space="preserve">{value}</t></is></c>')
+                continue
             style = f' s="{styles[col]}"' if styles and styles.get(col) else ""
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 text = str(int(value)) if float(value).is_integer() else repr(value)
                 kept[col] = text
-                cells.append(f'<c r="{get_column_letter(col)}{r}"{style}><v>{text}</v></c>')
+                cells.append(f'<c r="{letter}{r}"{style}><v>{text}</v></c>')
                 continue
-            text = ILLEGAL_XML.sub("", value)
-            if not text:
-                continue
-            kept[col] = text
-            esc = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-            cells.append(f'<c r="{get_column_letter(col)}{r}"{style} t="inlineStr"><is><t xml:space="preserve">{esc}</t></is></c>')
+            text = ILLEGAL_XML.sub("", str(value))
+            if text:
+                kept[col] = text
+                esc = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+                cells.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t xml:space="preserve">{esc}</t></is></c>')
         self.new_rows.append(f'<row r="{r}">{"".join(cells)}</row>'.encode())
         self.new_records.append(kept)
 
@@ -155,15 +175,17 @@ def split(data: bytes, sheet_name: str) -> tuple[bytes, Tail | None]:
     return light, tails.get(sheet_name)
 
 
-def split_many(data: bytes, sheet_names) -> tuple[bytes, dict[str, Tail]]:
+def split_many(data: bytes, sheet_names, keep=()) -> tuple[bytes, dict[str, Tail]]:
     """``data`` with each of ``sheet_names`` that is plain enough cut down to its header row; the cut rows by sheet.
 
     A sheet that is absent or not plain enough to cut is left whole (no entry in the dict).
+    ``keep``: further sheets cut for ``kept.KeptRows`` (all rows kept, empty ones too; none with formulas).
     """
+    whole = set(keep)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
-        parts = {name: sheet_part(zf, name) for name in sheet_names}
+        parts = {name: sheet_part(zf, name) for name in (*sheet_names, *keep)}
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError):
         return data, {}  # openpyxl will say what is wrong with the file
     replace: dict[str, bytes] = {}
@@ -172,56 +194,104 @@ def split_many(data: bytes, sheet_names) -> tuple[bytes, dict[str, Tail]]:
         if part is None or part not in names or part in replace:
             continue
         try:
-            cut = _cut(zf, zf.read(part), name)
+            cut = _cut(zf, zf.read(part), name, whole=name in whole)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
             return data, {}
         if cut is not None:
             replace[part], tails[name] = cut
+    for part in names - set(replace):  # the other sheets: plain inline strings in the form openpyxl reads fast
+        if WORKSHEET_PART_RE.match(part):
+            try:
+                xml = zf.read(part)
+            except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
+                return data, {}
+            if b"inlineStr" in xml:
+                replace[part] = PLAIN_INLINE_RE.sub(rb'<c\1t="str"\2><v>\3</v></c>', xml)
     return (_rezip(zf, replace) if replace else data), tails
 
 
-def _cut(zf: zipfile.ZipFile, xml: bytes, sheet_name: str) -> tuple[bytes, Tail] | None:
-    """The sheet's XML with its header row only, and the Tail of the other rows (None: leave it to openpyxl)."""
+def _cut(zf: zipfile.ZipFile, xml: bytes, sheet_name: str, *, whole: bool = False) -> tuple[bytes, Tail] | None:
+    """The sheet's XML with its header row only, and the Tail of the other rows (None: leave it to openpyxl).
+
+    ``whole``: keep empty rows after the last entry too, and leave a sheet with formulas to openpyxl.
+    """
     start, end = xml.find(b"<sheetData>"), xml.rfind(b"</sheetData>")
     if start < 0 or end < start or any(tag in xml for tag in UNSAFE):
         return None
     body_start = start + len(b"<sheetData>")
-    rows = list(ROW_RE.finditer(xml, body_start, end))
+    rows = row_spans(xml, body_start, end)
     if not rows or not _only_rows(xml, body_start, end, rows):
         return None
     header, rest = rows[0], rows[1:]
-    numbers = [ROW_NUM_RE.match(m.group(0)) for m in rows]
+    numbers = [ROW_NUMBER_RE.match(xml, a, b) for a, b in rows]
     if any(n is None for n in numbers) or int(numbers[0].group(1)) != 1:
         return None
-    data_rows = [m for m in rest if b"<c" in m.group(0)]
+    data = [i for i, (a, b) in enumerate(rest, start=1) if xml.find(b"<c", a, b) >= 0]
     # empty rows after the last entry (a height or format set on them) are dropped: new entries go there
-    tail_bytes = xml[rest[0].start() : data_rows[-1].end()] if data_rows else b""
+    if whole:
+        tail_bytes = xml[rest[0][0] : rest[-1][1]] if rest else b""
+        if FORMULA_RE.search(tail_bytes):
+            return None  # formulas: openpyxl translates shared ones; such a sheet is loaded whole
+    else:
+        tail_bytes = xml[rest[0][0] : rows[data[-1]][1]] if data else b""
     if tail_bytes.count(b"<c ") + tail_bytes.count(b"<c>") != tail_bytes.count(b'<c r="'):
         return None  # cells without (or not starting with) their reference: openpyxl reads by position
     if PREFIXED_ELEMENT_RE.search(tail_bytes):
         return None  # an element from another namespace inside the rows: openpyxl decides
-    if PREFIXED_IN_TAG_RE.search(tail_bytes):  # not merely b":" (every journal time has colons)
+    if PREFIX_HINT_RE.search(tail_bytes) and PREFIXED_IN_TAG_RE.search(tail_bytes):  # not merely b":" (journal times)
         # Excel marks rows with x14ac:dyDescent etc.; those prefixes are declared on Excel's <worksheet>,
         # not on openpyxl's, so the attributes (layout hints) are dropped from the kept tags
         tail_bytes = ROW_OR_CELL_TAG_RE.sub(lambda m: PREFIXED_ATTR_RE.sub(b"", m.group(0)), tail_bytes)
-    if SHARED_T_RE.search(tail_bytes):
+    if b't="s"' in tail_bytes and SHARED_T_RE.search(tail_bytes):
         try:
             tail_bytes = _inline_shared(tail_bytes, zf.read("xl/sharedStrings.xml"))
         except (KeyError, IndexError, ValueError):
             return None
         if tail_bytes is None:
             return None
-    last_row = max([1, *(int(ROW_NUM_RE.match(m.group(0)).group(1)) for m in data_rows)])
+    last_row = max([1, *(int(numbers[i].group(1)) for i in data)])
     letters = set(CELL_LETTERS_RE.findall(tail_bytes))
     last_col = max([_dimension_cols(xml), *(column_index_from_string(x.decode()) for x in letters)])
-    light_xml = xml[:body_start] + header.group(0) + xml[end:]
+    if b"&#" in tail_bytes:
+        tail_bytes = utf8_refs(tail_bytes)  # rows openpyxl wrote: saved back as UTF-8 (read faster next time)
+    if whole and row_spans(tail_bytes) is None:
+        return None  # (cannot happen after the checks above; kept.py relies on it)
+    light_xml = xml[:body_start] + xml[header[0] : header[1]] + xml[end:]
     return light_xml, Tail(sheet_name, tail_bytes, last_row, last_col)
 
 
 def _only_rows(xml: bytes, start: int, end: int, rows) -> bool:
-    """Whether the sheet data between ``start`` and ``end`` is nothing but the matched rows and whitespace."""
-    edges = [start] + [p for m in rows for p in (m.start(), m.end())] + [end]
+    """Whether the sheet data between ``start`` and ``end`` is nothing but the rows' spans and whitespace."""
+    edges = [start] + [p for span in rows for p in span] + [end]
     return all(not xml[a:b].strip() for a, b in zip(edges[::2], edges[1::2]))
+
+
+def row_spans(xml: bytes, start: int = 0, end: int | None = None) -> list[tuple[int, int]] | None:
+    """(start, end) of every ``<row>`` element from ``start`` to ``end``, in order; None when the XML is not that plain.
+
+    Found with plain searches (several times faster than a regular expression over a large journal):
+    a row tag's attributes are numbers and flags, and rows do not nest.
+    """
+    end = len(xml) if end is None else end
+    out = []
+    find = xml.find
+    pos = find(b"<row", start, end)
+    while pos >= 0:
+        if xml[pos + 4 : pos + 5] not in (b" ", b">", b"/", b"\t", b"\r", b"\n"):
+            return None
+        gt = find(b">", pos, end)
+        if gt < 0:
+            return None
+        if xml[gt - 1] == 0x2F:  # "/": an empty row
+            close = gt + 1
+        else:
+            close = find(b"</row>", gt, end)
+            if close < 0:
+                return None
+            close += 6
+        out.append((pos, close))
+        pos = find(b"<row", close, end)
+    return out
 
 
 def _inline_shared(rows: bytes, sst: bytes) -> bytes | None:
@@ -263,13 +333,15 @@ def _rezip(zf: zipfile.ZipFile, replace: dict[str, bytes], *, level: int | None 
     return out.getvalue()
 
 
-def save(wb, tails, fh) -> None:
+def save(wb, tails, fh, kept=()) -> None:
     """Write ``wb`` to ``fh``, with each tail's kept and new rows put back into its sheet.
 
-    ``tails``: a Tail, None, or several Tails (one per sheet).
+    ``tails``: a Tail, None, or several Tails (one per sheet); ``kept``: kept.KeptRows of register
+    sheets, whose rows not materialised are put back in order (``KeptRows.splice``).
     """
     tails = [tails] if isinstance(tails, Tail) else [t for t in (tails or ()) if t is not None]
-    if not tails:
+    kept = list(kept)
+    if not tails and not kept:
         wb.save(fh)
         return
     wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)  # as openpyxl's save does
@@ -282,8 +354,31 @@ def save(wb, tails, fh) -> None:
         part = sheet_part(zf, tail.sheet)
         if part is None:
             raise RuntimeError(f"sheet {tail.sheet} vanished while saving")
-        replace[part] = _put_back(zf.read(part), tail)
+        replace[part] = _put_back(utf8_refs(zf.read(part)), tail)
+    for rows in kept:
+        part = sheet_part(zf, rows.sheet)
+        if part is None:
+            raise RuntimeError(f"sheet {rows.sheet} vanished while saving")
+        replace[part] = rows.splice(utf8_refs(zf.read(part)))
     fh.write(_rezip(zf, replace, level=COMPRESS_LEVEL))
+
+
+def utf8_refs(xml: bytes) -> bytes:
+    """``xml`` with its numeric character references to non-ASCII characters written as the UTF-8 characters.
+
+    openpyxl (through lxml) writes every Chinese character as ``&#20250;``: a sheet three times the
+    size, and slow to read. The characters themselves mean the same XML (the parts are UTF-8); a
+    reference to anything XML cannot hold as a character is left as it is. Costs a scan once the
+    file is converted.
+    """
+    return NUM_REF_RE.sub(_ref_char, xml) if b"&#" in xml else xml
+
+
+def _ref_char(m: re.Match) -> bytes:
+    n = int(m.group(1))
+    if n < 0x80 or 0xD800 <= n <= 0xDFFF or n in (0xFFFE, 0xFFFF) or n > 0x10FFFF:
+        return m.group(0)
+    return chr(n).encode()
 
 
 def _put_back(xml: bytes, tail: Tail) -> bytes:

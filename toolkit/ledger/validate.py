@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import asdict, dataclass
 
 from ..dates import parse_date
 from ..registers.units import Units
 from . import schema as S
-from .workbook import Ledger, split_list
+from .workbook import Ledger, display, split_list
 
 ID_RE = re.compile(r"^[A-Za-z]+-\d{4}-\d{3,}$")
 
@@ -56,55 +57,58 @@ def _check_rows(view, units: Units) -> list[Problem]:
     """Cell-level problems of one sheet."""
     out: list[Problem] = []
     seen: dict[str, str] = {}
+    columns = [col for col in view.schema.columns if col.header in view.cols]
     for row in view.rows():
-        for col in view.schema.columns:
-            if col.header not in view.cols:
-                continue
-            where = row.ref(col.header)
+        for col in columns:
             raw = row.raw(col.header)
-            text = row.text(col.header)
+            text = display(raw).strip()
             if not text:
                 if col.required:
-                    out.append(Problem("error", where, f"“{col.header}”不能为空，请填写。"))
+                    out.append(Problem("error", row.ref(col.header), f"“{col.header}”不能为空，请填写。"))
                 elif col.kind == S.ID:
-                    out.append(Problem("info", where, f"“{col.header}”为空，处理时将自动编号。"))
+                    out.append(Problem("info", row.ref(col.header), f"“{col.header}”为空，处理时将自动编号。"))
                 continue
-            if col.kind == S.DATE:
-                try:
-                    parse_date(raw)
-                except ValueError:
-                    out.append(Problem("error", where, f"“{col.header}”的值“{text}”不是日期，请写成 2026-03-05 或 2026年3月5日。"))
-            elif col.kind == S.CHOICE and text not in col.choices:
-                out.append(Problem("error", where, f"“{col.header}”的值“{text}”不在可选范围内，请改为：{'、'.join(col.choices)}。"))
-            elif col.kind == S.UNIT and not units.get(text):
-                out.append(
-                    Problem("error", where, f"单位“{text}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。")
-                )
-            elif col.kind == S.UNITS:
-                for name in split_list(raw):
-                    if not units.get(name):
-                        out.append(
-                            Problem(
-                                "error", where, f"单位“{name}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。"
-                            )
-                        )
-            elif col.kind == S.INT:
-                try:
-                    row.int(col.header)
-                except ValueError:
-                    out.append(Problem("error", where, f"“{col.header}”应为整数，现为“{text}”。"))
+            problems = _cell_problems(col, raw, text, row, units)
+            if problems:
+                out += [Problem("error", row.ref(col.header), message) for message in problems]
             elif col.kind == S.ID:
-                if not ID_RE.match(text):
-                    out.append(
-                        Problem("error", where, f"编号“{text}”格式不对，应形如 DB-2026-001（前缀-年份-三位序号）；也可留空由工具自动编号。")
-                    )
-                elif text in seen:
+                where = row.ref(col.header)
+                if text in seen:
                     out.append(Problem("error", where, f"编号“{text}”与 {seen[text]} 重复，请改为不同的编号（或清空后自动编号）。"))
                 else:
                     seen[text] = where
         if view.schema is S.SUPERVISION:
             out += _check_supervision_row(row, units)
     return out
+
+
+def _cell_problems(col, raw, text: str, row, units: Units) -> list[str]:
+    """What is wrong with one filled cell ([] when nothing); each message says what to do."""
+    if col.kind == S.DATE:
+        if isinstance(raw, dt.date):
+            return []
+        try:
+            parse_date(raw)
+        except ValueError:
+            return [f"“{col.header}”的值“{text}”不是日期，请写成 2026-03-05 或 2026年3月5日。"]
+    elif col.kind == S.CHOICE and text not in col.choices:
+        return [f"“{col.header}”的值“{text}”不在可选范围内，请改为：{'、'.join(col.choices)}。"]
+    elif col.kind == S.UNIT and not units.get(text):
+        return [f"单位“{text}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。"]
+    elif col.kind == S.UNITS:
+        return [
+            f"单位“{name}”不在“承办单位”表中，请改为其中的单位名称或简称，或先在“承办单位”表中添加。"
+            for name in split_list(raw)
+            if not units.get(name)
+        ]
+    elif col.kind == S.INT:
+        try:
+            row.int(col.header)
+        except ValueError:
+            return [f"“{col.header}”应为整数，现为“{text}”。"]
+    elif col.kind == S.ID and not ID_RE.match(text):
+        return [f"编号“{text}”格式不对，应形如 DB-2026-001（前缀-年份-三位序号）；也可留空由工具自动编号。"]
+    return []
 
 
 def _check_supervision_row(row, units: Units) -> list[Problem]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
@@ -26,6 +27,8 @@ from ..dates import parse_date
 from ..errors import LedgerChanged, LedgerError
 from ..lock import workspace_lock
 from . import schema as S
+from .create import style_memo
+from .kept import KeptRows
 from .store import atomic_write, refuse_if_open, refuse_if_read_only
 from .tail import ILLEGAL_XML, Tail
 from .tail import save as save_tail
@@ -33,6 +36,7 @@ from .tail import split_many as split_tails
 
 LIST_SPLIT = re.compile(r"[、，,;；\n]+")
 APPEND_ONLY = (S.JOURNAL.name, S.PROGRESS.name)  # sheets the toolkit only adds rows to: kept as XML (tail.py)
+KEPT = tuple(s.name for s in S.ALL_SHEETS if s.name not in APPEND_ONLY)  # rows kept as XML until written (kept.py)
 DATE_FORMAT = "yyyy-mm-dd"
 
 
@@ -86,10 +90,7 @@ class Row:
     def raw(self, header: str):
         """The cell value as openpyxl holds it (None when the column is missing)."""
         col = self.view.cols.get(header)
-        if col is None:
-            return None
-        cell = self.view.ws._cells.get((self.r, col))  # no empty cells created by reading
-        return None if cell is None else cell.value
+        return None if col is None else self.view.value(self.r, col)
 
     def text(self, header: str) -> str:
         """The cell as stripped text."""
@@ -122,7 +123,7 @@ class Row:
         if _same(old, value):
             return False
         col = self.view.ensure_col(header)
-        cell = self.view.ws.cell(self.r, col)
+        cell = self.view.cell(self.r, col)
         write_cell(cell, value)
         if header in self.view.wrapped:
             self.view.wrap(cell)
@@ -142,9 +143,8 @@ class Row:
         self.view.tidied.add(self.r)
         for header in self.view.wrapped:
             col = self.view.cols.get(header)
-            cell = self.view.ws._cells.get((self.r, col)) if col else None
-            if cell is not None and cell.value not in (None, ""):
-                self.view.wrap(cell)
+            if col and self.view.value(self.r, col) not in (None, ""):
+                self.view.wrap(self.view.cell(self.r, col))
         for col in self.view.schema.columns:
             old = self.raw(col.header) if col.kind == S.DATE else None
             if not isinstance(old, str) or not old.strip():
@@ -153,18 +153,26 @@ class Row:
                 day = parse_date(old)
             except ValueError:
                 continue  # check reports it; left as the clerk typed it
-            write_cell(self.view.ws.cell(self.r, self.view.cols[col.header]), day)
+            write_cell(self.view.cell(self.r, self.view.cols[col.header]), day)
             self.view.ledger.journal(context.change(self.view.name, self.number or f"第{self.r}行", col.header, old, display(day)))
 
     def paint(self, header: str, text: str, rgb: str | None) -> bool:
         """Write a derived display value (e.g. 预警) with a fill colour, not journalled cell by cell."""
-        cell = self.view.ws.cell(self.r, self.view.ensure_col(header))
-        fill = PatternFill("solid", fgColor=rgb) if rgb else PatternFill(fill_type=None)
-        current = cell.fill.fgColor.rgb if cell.fill and cell.fill.fill_type else None
-        if display(cell.value) == text and (current or "")[-6:] == (rgb or "")[-6:]:
+        cell = self.view.cell(self.r, self.view.ensure_col(header))
+        wb = self.view.ws.parent
+        colours, fills = style_memo(wb, "fill colour"), style_memo(wb, "fill")  # registered once per workbook
+        if cell._style is None:
+            cell._style = StyleArray()
+        fill_id = cell._style.fillId
+        if fill_id not in colours:
+            f = wb._fills[fill_id]
+            colours[fill_id] = ((f.fgColor.rgb if f.fill_type else None) or "")[-6:]
+        if display(cell.value) == text and colours[fill_id] == (rgb or "")[-6:]:
             return False
         write_cell(cell, text)
-        cell.fill = fill
+        if rgb not in fills:
+            fills[rgb] = wb._fills.add(PatternFill("solid", fgColor=rgb) if rgb else PatternFill(fill_type=None))
+        cell._style.fillId = fills[rgb]
         if header in self.view.wrapped:
             self.view.wrap(cell)
         return True
@@ -190,9 +198,12 @@ def write_cell(cell, value) -> None:
     elif value is None or value == "":
         cell.value = None
     else:
-        text = ILLEGAL_XML.sub("", str(value))  # control characters (e.g. from a PDF field) cannot be stored in .xlsx
-        cell.value = text
-        cell.data_type = "s"  # '=1+1' stays text, never a formula
+        text = str(value)
+        if not text.isprintable():
+            text = ILLEGAL_XML.sub("", text)  # control characters (e.g. from a PDF field) cannot be stored in .xlsx
+        # set as openpyxl's value setter would after its own (slow) check for those characters, done above;
+        # data type "s": '=1+1' stays text, never a formula
+        cell._value, cell.data_type = text[:32767], "s"
         if text[:1] in "=+-@":
             cell.quotePrefix = True
 
@@ -265,7 +276,9 @@ class SheetView:
         self.tidied: set[int] = set()  # rows whose text dates the current command has made real dates
         # rows 2… of an append-only sheet kept as XML (the journal's are handled by Ledger itself)
         self.tail: Tail | None = ledger.tails.get(self.name) if self.name != S.JOURNAL.name else None
-        self._styles: dict[tuple, int] = {}
+        # rows 2… of a register sheet kept as XML until a command writes to them (kept.py)
+        self.kept: KeptRows | None = ledger.kept.get(self.name)
+        self._styles: dict = {}  # cell formats of rows added to the tail: (number format, quote prefix) or "date" → index
         from .create import long_columns, wrap_cell
 
         self.wrapped = long_columns(schema)  # columns whose cells wrap their text
@@ -307,6 +320,32 @@ class SheetView:
                 hint="请在第1行补上该表头（名称须与台账规范一致），或运行 `dangwu check` 查看全部问题。",
             ) from None
 
+    def value(self, r: int, col: int):
+        """The value of one cell as openpyxl would hold it (None when empty); reading creates no cell."""
+        cell = self.ws._cells.get((r, col))
+        if cell is not None:
+            return cell.value
+        if self.kept is not None:
+            return self.kept.value(self.ws.parent, r, col)
+        return None
+
+    def cell(self, r: int, col: int):
+        """The openpyxl cell to write to (first turned into one when it was kept as XML)."""
+        if self.kept is not None:
+            self.kept.materialise(self.ws, r, col)
+        return self.ws.cell(r, col)
+
+    @property
+    def last_row(self) -> int:
+        """The last row with cells or a format, kept or not."""
+        return max(self.ws.max_row, self.kept.last_row if self.kept is not None else 1)
+
+    def materialise_all(self) -> None:
+        """Every kept row as openpyxl cells (for a change that touches every cell of a column)."""
+        if self.kept is not None:
+            for r in list(self.kept.rows):
+                self.kept.materialise_row(self.ws, r)
+
     def ref(self, header: str, r: int) -> str:
         """Excel reference like 督查督办台账!J12 (column of the header, or the sheet alone)."""
         col = self.cols.get(header)
@@ -317,6 +356,8 @@ class SheetView:
         if self._rows is None:
             cols = set(self.cols.values())
             used = {r for (r, c), cell in self.ws._cells.items() if r > 1 and c in cols and cell.value not in (None, "")}
+            if self.kept is not None:
+                used |= self.kept.filled_rows(self.ws.parent, cols)
             self._rows = [Row(self, r) for r in sorted(used)]
         return list(self._rows)
 
@@ -336,7 +377,7 @@ class SheetView:
             used = self.rows()
             row = Row(self, (used[-1].r if used else 1) + 1)
             for h, v in values.items():
-                write_cell(self.ws.cell(row.r, self.ensure_col(h)), v)
+                write_cell(self.cell(row.r, self.ensure_col(h)), v)
             if self._rows is not None:
                 self._rows.append(row)
             self._index = None
@@ -353,6 +394,9 @@ class SheetView:
             if isinstance(v, str) and v[:1] not in "=+-@":  # plain text: an inline string, no format
                 cells[col] = v
                 continue
+            if type(v) is dt.date and "date" in self._styles:  # a date, its format registered by an earlier one
+                cells[col], styles[col] = to_excel(v, self.ws.parent.epoch), self._styles["date"]
+                continue
             probe = Cell(self.ws, row=1, column=col)  # never added to the sheet: only its value and format are used
             write_cell(probe, v)
             if probe.value is None:
@@ -362,6 +406,8 @@ class SheetView:
                 if key not in self._styles:
                     self._styles[key] = probe.style_id  # registers the format: openpyxl writes it into cellXfs
                 styles[col] = self._styles[key]
+                if type(v) is dt.date:
+                    self._styles["date"] = styles[col]
             value = probe.value
             if isinstance(value, (dt.date, dt.datetime)):
                 value = to_excel(value, self.ws.parent.epoch)
@@ -384,9 +430,12 @@ class Ledger:
     def __init__(self, path: Path, wb, tails: dict[str, Tail] | None = None):
         self.path = Path(path)
         self.wb = wb
-        self.tails = dict(tails or {})  # rows 2… of append-only sheets kept as XML outside openpyxl (see tail.py)
+        tails = tails or {}
+        self.tails = {n: t for n, t in tails.items() if n in APPEND_ONLY}  # append-only sheets' rows 2… (tail.py)
+        self.kept = {n: KeptRows.from_tail(t) for n, t in tails.items() if n not in APPEND_ONLY}  # registers' (kept.py)
         self.tail = self.tails.get(S.JOURNAL.name)  # 变更记录's; None: openpyxl holds them
         self.pending: list[Change] = []
+        self._journal_columns: list[tuple[int, str]] | None = None
         self.loaded: tuple[int, int, str] | None = None  # (size, mtime_ns, sha256) of the file as loaded
         self.views: dict[str, SheetView] = {}
         for sheet in S.ALL_SHEETS:
@@ -408,7 +457,7 @@ class Ledger:
             with open(path, "rb") as fh:
                 st = os.fstat(fh.fileno())
                 raw = fh.read()
-            light, tails = split_tails(raw, APPEND_ONLY)
+            light, tails = split_tails(raw, APPEND_ONLY, keep=KEPT)
             wb = openpyxl.load_workbook(io.BytesIO(light))
         except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError) as exc:
             raise LedgerError(
@@ -437,30 +486,48 @@ class Ledger:
             ) from None
 
     def journal(self, change: Change) -> None:
-        """Queue one row for 变更记录; written by save()."""
+        """Queue one row for 变更记录; written by save().
+
+        With the journal kept as XML (tail.py) the row's XML is made now, while the command works,
+        so that the save has only the rest to do.
+        """
         self.pending.append(change)
+        if self.tail is not None and len(self.tail.new_rows) == len(self.pending) - 1:
+            self.tail.append(self._journal_cells(change))
+
+    def _journal_cells(self, ch: Change) -> dict[int, str]:
+        """One change as 变更记录's cells: {column: text}."""
+        if self._journal_columns is None:
+            jv = self.sheet(S.JOURNAL.name)
+            fields = ("time", "operation", "sheet", "number", "field", "old", "new", "source", "sha256", "user")
+            self._journal_columns = [(jv.cols[h], f) for h, f in zip(S.JOURNAL.headers, fields) if h in jv.cols]
+        return {col: str(getattr(ch, f)) for col, f in self._journal_columns}
 
     def serialise(self) -> bytes:
         """The workbook as .xlsx bytes with the pending journal rows appended (not yet saved)."""
         from .create import ensure_layout
 
-        ensure_layout(self.wb)  # filter buttons, wrapped text, live dropdowns (older ledgers get them here)
-        jv = self.sheet(S.JOURNAL.name) if self.pending else None
-        fields = ("time", "operation", "sheet", "number", "field", "old", "new", "source", "sha256", "user")
-        columns = [(jv.cols[h], f) for h, f in zip(S.JOURNAL.headers, fields) if h in jv.cols] if jv else []
+        # filter buttons, wrapped text, live dropdowns (older ledgers get them here)
+        ensure_layout(
+            self.wb,
+            last_rows={name: view.last_row for name, view in self.views.items()},
+            before_wrap=lambda name: self.views[name].materialise_all() if name in self.views else None,
+        )
         if self.tail is not None:
-            self.tail.discard()  # rows queued by an earlier serialise() that was not saved
-            for ch in self.pending:
-                self.tail.append({col: str(getattr(ch, f)) for col, f in columns})
-        elif jv is not None:
+            if len(self.tail.new_rows) != len(self.pending):  # rows dropped after a save that failed: queue them again
+                self.tail.discard()
+                for ch in self.pending:
+                    self.tail.append(self._journal_cells(ch))
+        elif self.pending:
+            jv = self.sheet(S.JOURNAL.name)
             r = jv.ws.max_row + 1
             for ch in self.pending:
-                for col, f in columns:
-                    write_cell(jv.ws.cell(r, col), getattr(ch, f))
+                for col, text in self._journal_cells(ch).items():
+                    write_cell(jv.ws.cell(r, col), text)
                 r += 1
             self.pending = []  # now cells of the sheet: a second serialise must not add them again
         buf = io.BytesIO()
-        save_tail(self.wb, self.tails.values(), buf)
+        save_tail(self.wb, self.tails.values(), buf, kept=self.kept.values())
         return buf.getvalue()
 
     def save(self, *, keep_backups: int = 20, data: bytes | None = None) -> Path | None:
