@@ -306,8 +306,13 @@ class Reader:
 
 
 def _reading_worker(parent: int) -> None:
-    """A reading process: dies with the command; collects garbage as usual (forked while ingest paused it)."""
+    """A reading process: dies with the command; collects garbage as usual (forked while ingest paused it).
+
+    What it inherited is frozen first: a collection never walks those objects, so their pages stay
+    shared with the command instead of being copied on the first full collection.
+    """
     die_with_parent(parent)
+    gc.freeze()
     gc.enable()
 
 

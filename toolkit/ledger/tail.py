@@ -388,9 +388,9 @@ def _put_back(xml: bytes, tail: Tail) -> bytes:
         raise RuntimeError(f"openpyxl wrote rows other than the header into {tail.sheet}")
     head = written[0]
     last_col = max([tail.last_col, _dimension_cols(xml), *(max(rec, default=0) for rec in tail.new_records)])
-    xml = xml[: head.end()] + tail.rows + b"".join(tail.new_rows) + xml[head.end() :]
     ref = f"A1:{get_column_letter(max(last_col, 1))}{tail.end_row}".encode()
-    return DIMENSION_RE.sub(b'<dimension ref="' + ref + b'"/>', xml, count=1)
+    top = DIMENSION_RE.sub(b'<dimension ref="' + ref + b'"/>', xml[: head.end()], count=1)
+    return b"".join([top, tail.rows, *tail.new_rows, xml[head.end() :]])  # one copy of a long journal
 
 
 CELL_FAST_RE = re.compile(rb'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
