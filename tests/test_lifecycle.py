@@ -64,7 +64,7 @@ def test_warning_colours():
 
 def test_status_colours_by_unit_and_leader_written_to_the_ledger(notified, monkeypatch):
     monkeypatch.setenv("DANGWU_TODAY", "2026-06-25")
-    st = status(notified)
+    st = status(notified, "督查督办")
     by_number = {i.number: i for i in st.open_items}
     assert by_number["DB-2026-002"].colour == "红"  # due 5-15
     assert by_number["DB-2026-001"].colour == "黄" and by_number["DB-2026-001"].days_left == 3  # 6-26, 6-29, 6-30

@@ -14,12 +14,11 @@ from click.testing import CliRunner
 from docx.oxml.ns import qn
 
 from toolkit import Workspace, generate, ingest
-from toolkit.archive import documents
-from toolkit.archive.build import _review_values
 from toolkit.cli import main
 from toolkit.forms.fill import fill_form
 from toolkit.ledger import schema as S
 from toolkit.ledger.workbook import Ledger
+from toolkit.registers.supervision.archive import review_record
 from toolkit.registers.units import Units
 from toolkit.reports.supervision import report
 from toolkit.review import review
@@ -135,9 +134,8 @@ def test_report_pdf_failure_says_the_docx_is_there(redone, tmp_path):
 def test_review_record_prints_the_reviewer_and_date_recorded_at_review(redone, tmp_path):
     ledger = Ledger.load(redone.ledger_path)
     row = ledger.sheet(S.SUPERVISION.name).by_number()["DB-2026-003"]
-    values = _review_values(row, Units.from_ledger(ledger))  # what archive gives the 办结审核单
     path = tmp_path / "审核单.docx"
-    documents.review_record(path, values, redone.settings.office)
+    review_record(path, row, Units.from_ledger(ledger), redone.settings.office)  # what archive files as the 办结审核单
     document = docx.Document(str(path))
     text = "\n".join(p.text for p in document.paragraphs)
     assert re.search(r"审核人：王芳\s+审核日期：2026年11月25日", text), text  # reviewed on 11-25, archived later

@@ -26,7 +26,7 @@ def test_counts_follow_the_workflow(notified):
     )
     ingest(notified)
     set_cell(notified.ledger_path, S.SUPERVISION.name, "DB-2026-003", "状态", "已办结")
-    st = status(notified)
+    st = status(notified, "督查督办")
     assert st.total == 3
     assert st.counts["待审核"] == 1 and st.counts["已通知"] == 1 and st.counts["已办结"] == 1
     assert [i.number for i in st.open_items] == ["DB-2026-002"]  # waiting for its unit
@@ -38,9 +38,11 @@ def test_cli_status_json_and_text(notified):
     before = digest(notified.ledger_path)
     result = CliRunner().invoke(main, ["status", "-w", str(notified.root), "--json"])
     assert result.exit_code == 0
-    data = json.loads(result.output)
+    data = json.loads(result.output)["督查督办"]  # every register's summary, by register
     assert data["total"] == 3 and data["counts"]["已通知"] == 3
     assert {i["number"] for i in data["open"]} == {"DB-2026-001", "DB-2026-002", "DB-2026-003"}
+    one = json.loads(CliRunner().invoke(main, ["status", "-w", str(notified.root), "--json", "--register", "supervision"]).output)
+    assert one == data  # --register: that register's summary alone (Chinese name or alias)
     text = CliRunner().invoke(main, ["status", "-w", str(notified.root)])
     assert "督查督办事项共 3 项" in text.output and "DB-2026-002" in text.output
     assert digest(notified.ledger_path) == before
@@ -87,7 +89,7 @@ def test_items_waiting_for_review_are_judged_by_completion_not_today(ws, monkeyp
     assert cells["DB-2026-003"][0].startswith("截至5月11日：绿")  # a row ingest did not change keeps its dated cell
 
     monkeypatch.setenv("DANGWU_TODAY", "2026-07-10")  # past 001's deadline: still not late, it was finished in time
-    st = status(ws)
+    st = status(ws, "督查督办")
     assert [i.number for i in st.open_items] == ["DB-2026-003"]
     one, two = sorted(st.pending, key=lambda i: i.number)
     assert one.colour == "" and one.late_days == 0 and one.waited == 14 and "逾期" not in one.warning

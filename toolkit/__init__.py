@@ -14,10 +14,16 @@ from .errors import ToolkitError
 from .generate import generate
 from .init import init_workspace
 from .intake.pipeline import ingest
-from .reports.supervision import report
 from .review import review
 from .status import status
 from .workspace import Workspace
+
+
+def report(ws: Workspace, year: int, half: int | None = None, register: str | None = None):
+    """A register's work report (default the first register, 督查督办): (figures, workbook, report .docx)."""
+    from .registers import all_registers, get
+
+    return (get(register) if register else all_registers()[0]).report(ws, year, half)
 
 
 def check(ws: Workspace):

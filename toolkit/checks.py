@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from .errors import LedgerError, TemplateError
-from .forms.kinds import KINDS
 from .forms.template import CompiledTemplate
 from .generate import compile_kind
 from .ledger.validate import Problem, check_ledger
 from .ledger.workbook import Ledger
-from .reports.supervision import REPORT_FIELDS, REPORT_TEMPLATE
+from .registers import all_registers
 from .workspace import Workspace
 
 
@@ -19,8 +18,12 @@ def check_workspace(ws: Workspace) -> list[Problem]:
         problems += check_ledger(Ledger.load(ws.ledger_path))
     except LedgerError as exc:
         problems.append(Problem("error", ws.ledger_path.name, str(exc).replace("\n", " ")))
-    templates = [(kind.template, lambda kind=kind: compile_kind(ws, kind)) for kind in KINDS.values()]
-    templates.append((REPORT_TEMPLATE, lambda: CompiledTemplate(ws.template_path(REPORT_TEMPLATE), REPORT_FIELDS)))
+    templates = [(kind.template, lambda kind=kind: compile_kind(ws, kind)) for reg in all_registers() for kind in reg.kinds]
+    templates += [
+        (path, lambda path=path, fields=fields: CompiledTemplate(ws.template_path(path), set(fields)))
+        for reg in all_registers()
+        for path, fields in reg.templates
+    ]
     for name, compile_one in templates:
         try:
             compile_one()

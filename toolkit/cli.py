@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import json
-import re
 import sys
-import traceback
 import warnings
 from pathlib import Path
 
@@ -16,72 +12,18 @@ from .archive.build import archive as run_archive
 from .archive.manifest import verify as run_verify
 from .checks import check_workspace
 from .clitext import ChineseGroup, install
-from .dates import cn_date, parse_date
-from .errors import LedgerInvalid, ToolkitError, UsageError, write_failed
+from .cliutil import _one_line, _print_json, handle_errors, json_option, workspace_option
 from .generate import generate as run_generate
 from .init import init_workspace
 from .intake import pipeline
-from .reports.supervision import report as run_report
-from .reports.supervision import report_pdf as run_report_pdf
-from .review import review_many as run_review
+from .registers import all_registers
+from .registers import get as get_register
+from .registers.base import APPLIED, RECORDED, UNCHANGED
 from .status import status as read_status
-from .status import text_lines as status_lines
 from .textwidth import clip
 from .workspace import Workspace
 
 install()  # click's own texts in Chinese, before any click.Path or option is declared
-
-
-def workspace_option(f):
-    """-w/--workspace DIR, default the current directory."""
-    return click.option("-w", "--workspace", "wsdir", default=".", type=click.Path(file_okay=False), help="工作区目录（默认当前目录）。")(f)
-
-
-def json_option(f):
-    """--json: machine-readable output."""
-    return click.option("--json", "as_json", is_flag=True, help="以 JSON 输出，供脚本使用。")(f)
-
-
-def handle_errors(f):
-    """Turn ToolkitError into a Chinese message and its exit code (the one handler)."""
-
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        try:
-            return f(*args, **kwargs)
-        except OSError as exc:  # a disk or permission failure no step foresaw: told in Chinese, not a traceback
-            try:
-                raise write_failed(exc, exc.filename or "（未知文件）", "或读取文件", changed="") from exc
-            except ToolkitError as told:
-                _fail(told)
-        except ToolkitError as exc:
-            _fail(exc)
-
-    return wrapper
-
-
-def _fail(exc: ToolkitError) -> None:
-    """Print a ToolkitError (its traceback with --verbose) and exit with its code."""
-    if click.get_current_context().find_root().params.get("verbose"):
-        traceback.print_exc()
-    click.secho(f"错误：{exc.message}", fg="red", err=True)
-    if isinstance(exc, LedgerInvalid):
-        for p in exc.problems[:10]:
-            click.echo(f"  {p}", err=True)
-        if len(exc.problems) > 10:
-            click.echo(f"  ……另有 {len(exc.problems) - 10} 处", err=True)
-    if exc.hint:
-        click.echo(exc.hint, err=True)
-    sys.exit(exc.exit_code)
-
-
-def _one_line(text: str) -> str:
-    """A message and its hint on one line: joined after a Chinese full stop, else by a space."""
-    return re.sub(r"(?<=[。；！？])\n", "", text).replace("\n", " ")
-
-
-def _print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,7 +70,7 @@ def generate():
 
 
 def _generate_command(kind_code: str, label: str, help_text: str):
-    """A `generate <kind>` command with the options every form kind shares."""
+    """A `generate <kind>` command with the options every form kind shares (one per form kind of every register)."""
 
     @generate.command(kind_code, help=help_text)
     @workspace_option
@@ -169,8 +111,9 @@ def _generate_command(kind_code: str, label: str, help_text: str):
     return command
 
 
-_generate_command("notice", "通知单", "生成督查督办通知单：主办单位一份，每个协办单位各一份；退回重办的事项生成重办通知。")
-_generate_command("reminder", "催办单", "为逾期事项（或 --id 指定的事项）生成催办通知单，催办次数加一；同一事项一天只催办一次。")
+for _register in all_registers():
+    for _kind in _register.kinds:
+        _generate_command(_kind.command_name, _kind.label or _kind.title, _kind.help or f"生成{_kind.title}。")
 
 
 def _report_print_files(ws, result) -> None:
@@ -210,75 +153,48 @@ def ingest(wsdir, paths, as_json):
             who = f" {o.number} {o.unit}" if o.number else ""
             click.echo(f"[{o.result}] {o.file}{who}：{_one_line(o.message)} → {o.moved_to}")
         counts = {
-            r: sum(1 for o in outcomes if o.result == r)
-            for r in (pipeline.APPLIED, pipeline.RECORDED, pipeline.UNCHANGED, pipeline.DUPLICATE, pipeline.REJECTED)
+            r: sum(1 for o in outcomes if o.result == r) for r in (APPLIED, RECORDED, UNCHANGED, pipeline.DUPLICATE, pipeline.REJECTED)
         }
         click.echo("合计：" + "，".join(f"{k} {v}" for k, v in counts.items()) + f"（共 {len(outcomes)} 个文件）。")
         if counts[pipeline.REJECTED] or counts[pipeline.DUPLICATE]:
             click.echo("退回的文件及原因见 rejected/ 文件夹（每个文件旁有“.原因.txt”）。")
 
 
-@main.command()
-@workspace_option
-@click.argument("numbers", nargs=-1, required=True, metavar="立项编号…")
-@click.option("--accept", "decision", flag_value="accept", help="审核通过：状态改为“已办结”。")
-@click.option("--reject", "decision", flag_value="reject", help="退回重办：须给出 --opinion 和新的 --deadline。")
-@click.option("--opinion", default="", metavar="意见", help="审核意见。")
-@click.option("--deadline", metavar="日期", help="退回重办时新的办理时限，如 2026-12-31。")
-@click.option("--by", "by", default="", metavar="姓名", help="审核人姓名，记入台账“审核人”列（默认为当前操作人：DANGWU_USER 或登录名）。")
-@handle_errors
-def review(wsdir, numbers, decision, opinion, deadline, by):
-    """办结审核：对“待审核”的事项审核通过或退回重办（可一次列出多个编号，任一不符则全部不改）。"""
-    if decision is None:
-        raise UsageError("请指定 --accept（审核通过）或 --reject（退回重办）。")
-    new_deadline = None
-    if deadline:
-        try:
-            new_deadline = parse_date(deadline)
-        except ValueError:
-            raise UsageError(f"--deadline 的值“{deadline}”不是日期，请写成 2026-12-31。") from None
-    results = run_review(Workspace(wsdir), numbers, accept=decision == "accept", opinion=opinion, deadline=new_deadline, by=by)
-    for result in results:
-        if decision == "accept":
-            click.echo(f"{result.number} 审核通过，状态：{result.status}。审核意见：{result.opinion}（审核人：{result.reviewer}）")
-        else:
-            before = f"（原办理时限：{cn_date(result.original_deadline)}）" if result.original_deadline else ""
-            click.echo(
-                f"{result.number} 退回重办（审核人：{result.reviewer}），新的办理时限：{cn_date(result.deadline)}{before}。"
-                "下一次 `dangwu generate notice` 将生成重办通知。"
-            )
+def register_option(default_first: bool):
+    """--register 台账: a register's Chinese name or alias (default the first register, or every one)."""
+    names = "、".join(r.name for r in all_registers())
+    default = "默认为" + all_registers()[0].name if default_first else "不填则为全部台账"
+    return click.option("--register", "register", default=None, metavar="台账", help=f"台账名称：{names}（也可用其英文简称）；{default}。")
 
 
 @main.command()
 @workspace_option
+@register_option(default_first=True)
 @click.option("--year", type=int, required=True, metavar="年度", help="年度，如 2026。")
 @click.option("--half", type=click.IntRange(1, 2), metavar="1或2", help="1 上半年，2 下半年；不填为全年。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成报告的 PDF（与 .docx 同名同目录）。")
 @json_option
 @handle_errors
-def report(wsdir, year, half, pdf, as_json):
-    """督查督办工作情况报告：各单位、各来源统计表（含图表）和报告文稿（统计表作为附件）。"""
+def report(wsdir, register, year, half, pdf, as_json):
+    """工作情况报告：统计表（含图表）和报告文稿（统计表作为附件）。"""
     ws = Workspace(wsdir)
-    fig, xlsx, docx_path = run_report(ws, year, half)
+    reg = get_register(register) if register else all_registers()[0]
+    fig, xlsx, docx_path = reg.report(ws, year, half)
     if as_json:
-        pdf_path = run_report_pdf(ws, docx_path) if pdf else None
+        pdf_path = reg.report_pdf(ws, docx_path) if pdf else None
         _print_json({**fig.as_dict(), "xlsx": str(xlsx), "docx": str(docx_path), "pdf": str(pdf_path) if pdf_path else None})
         return
-    redone = f"，退回重办后办结 {fig.redone} 项" if fig.redone else ""
-    click.echo(
-        f"{fig.label}：督办事项 {fig.items} 项，已办结 {fig.closed} 项（按期 {fig.on_time} 项{redone}），"
-        f"未办结 {fig.open} 项（逾期 {fig.overdue} 项）。"
-    )
+    click.echo(fig.summary())
     click.echo(f"统计表：{xlsx.relative_to(ws.root)}")
     click.echo(f"报告：{docx_path.relative_to(ws.root)}")
     if pdf:
-        click.echo(f"报告 PDF：{run_report_pdf(ws, docx_path).relative_to(ws.root)}")
+        click.echo(f"报告 PDF：{reg.report_pdf(ws, docx_path).relative_to(ws.root)}")
 
 
 @main.command()
 @workspace_option
-@click.option("--year", type=int, required=True, metavar="年度", help="归档年度（按交办时间），如 2026。")
-@click.option("--register", default="督查督办", show_default=True, metavar="台账", help="要归档的台账。")
+@click.option("--year", type=int, required=True, metavar="年度", help="归档年度，如 2026（各台账按其规则取年度，督查督办按交办时间）。")
+@register_option(default_first=True)
 @click.option("--rebuild", is_flag=True, help="重新生成全部归档文件（已编的件号和档号不变）。")
 @click.option("--repair", is_flag=True, help="归档文件夹校验不通过时，按台账重新生成（件号、档号不变，原文件夹改名保留）。")
 @json_option
@@ -287,6 +203,7 @@ def archive(wsdir, year, register, rebuild, repair, as_json):
     """年终立卷归档（DA/T 22-2015）：每个已办结事项一件，含归档章、档号、目录、备考表、装订本和校验清单。"""
     ws = Workspace(wsdir)
     result = run_archive(ws, year, register, rebuild=rebuild, repair=repair)
+    register = result.register
     if as_json:
         _print_json(
             {
@@ -339,16 +256,22 @@ def verify(path):
 
 @main.command()
 @workspace_option
+@register_option(default_first=False)
 @json_option
 @handle_errors
-def status(wsdir, as_json):
-    """督查督办事项统计：各状态数量和未办结事项。"""
-    st = read_status(Workspace(wsdir))
+def status(wsdir, register, as_json):
+    """台账统计：各状态数量、未办结事项及其预警（不填 --register 则为全部台账）。"""
+    st = read_status(Workspace(wsdir), register)
     if as_json:
         _print_json(st.as_dict())
         return
-    for line, colour in status_lines(st):
+    for line, colour in st.lines():
         click.secho(line, fg=colour)
+
+
+for _register in all_registers():  # each register's own commands (督查督办: review …)
+    for _command in _register.commands():
+        main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

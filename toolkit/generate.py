@@ -12,16 +12,15 @@ from pathlib import Path
 
 from .errors import LedgerInvalid, TemplateError, ToolkitError, UsageError, write_failed
 from .forms.identity import PROPERTY, Identity, fingerprint, normalise
-from .forms.kinds import KINDS, FormKind
+from .forms.kinds import FormKind
 from .forms.merge import merged_parts
 from .forms.template import CompiledTemplate, docx_text
 from .ledger.validate import check_ledger, errors_of
 from .ledger.workbook import ChangeContext, Ledger
 from .lock import crash_point, die_with_parent, workspace_lock
 from .pdf.render import PdfJob, PdfResult, make_pdfs
-from .registers import supervision as sup
+from .registers import all_kinds, by_command
 from .registers.units import Units
-from .status import refresh_warnings
 from .workspace import Workspace
 
 WRITERS = 2  # zlib and file writes overlap with rendering; more threads only contend on 2 cores
@@ -52,6 +51,11 @@ class GenerateResult:
     merged: Path | None = None
     pdf: PdfResult | None = None
     contexts: list[dict] = field(default_factory=list)  # each written document's values, 识别码 included
+
+
+def register_of(kind: FormKind):
+    """The register a form kind belongs to."""
+    return by_command(kind.code)[0]
 
 
 def compile_kind(ws: Workspace, kind: FormKind) -> CompiledTemplate:
@@ -93,9 +97,9 @@ def generate(
     progress=None,
 ) -> GenerateResult:
     """Generate one form per recipient for the selected items, save the ledger once, then print files."""
-    kind = KINDS.get(kind_code)
+    _, kind = by_command(kind_code)
     if kind is None:
-        raise UsageError(f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(KINDS)}。")
+        raise UsageError(f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(k.command_name for k in all_kinds().values())}。")
     with contextlib.nullcontext() if dry_run else workspace_lock(ws.root, f"generate {kind_code}"):
         result, template = _generate(ws, kind, ids, unit, force, dry_run, progress)
     if not dry_run:  # the ledger is saved: printing (LibreOffice, up to minutes) does not hold up other commands
@@ -112,7 +116,7 @@ def _generate(ws: Workspace, kind: FormKind, ids, unit, force, dry_run, progress
     units = Units.from_ledger(ledger)
     jobs, result.skipped = kind.select(ledger, units, ids=ids, unit=unit, force=force, settings=ws.settings)
     if not dry_run:  # only the rows this command works on are numbered
-        result.numbered = sup.assign_numbers(ledger, ws.settings.prefixes["supervision"], context, [job[0] for job in jobs])
+        result.numbered = register_of(kind).assign_numbers(ledger, ws.settings, context, [job[0] for job in jobs])
     outdir = ws.outbox / kind.outdir
     try:
         before = set(os.listdir(outdir))  # files a failed run must not delete
@@ -177,7 +181,7 @@ def _write_documents(ws, kind, ledger, units, template, jobs, outdir, context, r
             kind.mark(row, role, extra, context)
         if dry_run:
             return None
-        refresh_warnings(ledger, [job[0] for job in jobs], ws.settings)  # 预警 of the rows notified or chased
+        register_of(kind).refresh_warnings(ledger, [job[0] for job in jobs], ws.settings)  # e.g. 预警 of the rows notified
         ledger_bytes = ledger.serialise() if ledger.pending else None  # overlaps with the writers
         crash_point("writing")
         writer.wait()  # a failed document stops here, before the ledger is saved

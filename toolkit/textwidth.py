@@ -21,3 +21,17 @@ def clip(text: str, width: int) -> str:
             break
         out += c
     return out + "…"
+
+
+def table(rows: list[list[str]], right: set[int] = frozenset(), indent: str = "  ") -> list[str]:
+    """Rows of cells as aligned lines (by terminal width); columns in ``right`` aligned right; the last one left ragged."""
+    widths = [max(text_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for r in rows:
+        cells = []
+        for i, cell in enumerate(r):
+            pad = " " * (widths[i] - text_width(cell))
+            last = i == len(r) - 1
+            cells.append(pad + cell if i in right else (cell if last else cell + pad))
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines

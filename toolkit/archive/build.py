@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import shutil
 import tempfile
 import zipfile
@@ -23,21 +22,20 @@ from pypdf import PdfReader, PdfWriter
 from ..dates import cn_date, today
 from ..errors import ConversionError, UsageError
 from ..generate import open_valid_ledger
-from ..ledger import schema as S
 from ..ledger.store import fsync_dir
 from ..ledger.workbook import ChangeContext, Row, current_user
 from ..lock import locked
 from ..pdf.soffice import Soffice
-from ..registers import supervision as sup
-from ..registers.supervision_out import doc_number
+from ..registers import all_registers
+from ..registers import get as get_register
 from ..registers.units import Units
 from ..workspace import Workspace
 from . import documents as docs
 from .manifest import MANIFEST, VerifyError, VerifyReport, file_entries, verify, write_manifest, write_zip_of
-from .papers import NOTICE, REMINDER, REPLY, REVIEW, Paper, find_replies, issued, order_replies
+from .papers import Paper
 from .pdfmarks import add_mark, add_outline, concat_pdfs, page_number_ops, stamp_ops
+from .spec import clean_title, journal_day  # noqa: F401  (re-exported for registers)
 
-REGISTERS = ("督查督办",)
 RETENTION_WORDS = {"Y": "永久", "D30": "定期30年", "D10": "定期10年"}
 LAYOUT = "2"  # bump when the files a binder is made of change, so a plain run regenerates them
 
@@ -82,7 +80,7 @@ def safe_child(root: Path, *parts: str) -> Path:
 
 
 @locked("archive")
-def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild: bool = False, repair: bool = False) -> ArchiveResult:
+def archive(ws: Workspace, year: int, register: str | None = None, *, rebuild: bool = False, repair: bool = False) -> ArchiveResult:
     """File the year's closed items of ``register`` under archive/<year>/<register>/<保管期限>/.
 
     The folder is built whole in a staging folder beside it and swapped in by renames, so a kill
@@ -91,16 +89,20 @@ def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild
     which keeps the altered folder aside and rebuilds. 件号 and 档号 once issued (in the ledger or
     the last manifest) never change; ``rebuild`` and ``repair`` regenerate the files only.
     """
-    if register not in REGISTERS:
-        raise UsageError(f"暂不支持对“{register}”归档。", hint=f"可用：{'、'.join(REGISTERS)}。")
+    reg = get_register(register) if register else all_registers()[0]
+    spec, register = reg.archive, reg.name
+    if spec is None:
+        raise UsageError(f"“{register}”暂不归档。", hint=f"可归档：{'、'.join(r.name for r in all_registers() if r.archive)}。")
     s = ws.settings
-    retention, org = s.retention.get(register, "D30"), s.org_codes.get(register, "DCB")
+    missing = [key for key, table in (("retention", s.retention), ("org_codes", s.org_codes)) if register not in table]
+    if missing:  # never another register's codes: 档号 must not collide across registers
+        lines = "；".join(f'[archive.{key}] 中加一行 "{register}" = …' for key in missing)
+        raise UsageError(f"dangwu.toml 中没有“{register}”的归档设置。", hint=f'请在 {lines}（保管期限如 "D30"，机构或问题代码如 "GK"）。')
+    retention, org = s.retention[register], s.org_codes[register]
     ledger = open_valid_ledger(ws, for_write=True)
     units = Units.from_ledger(ledger)
     result = ArchiveResult(year, register)
-    rows = [r for r in ledger.sheet(S.SUPERVISION.name).rows() if (r.date("交办时间") or dt.date.min).year == year]
-    closed = sorted((r for r in rows if sup.status_of(r) == sup.CLOSED), key=lambda r: (r.date("交办时间"), r.number))
-    result.not_closed = [(r.number, sup.status_of(r)) for r in rows if sup.status_of(r) != sup.CLOSED]
+    rows, closed, result.not_closed = spec.items(ledger, year)
     if not closed:
         return result
     base = safe_child(ws.archive, str(year), register)
@@ -114,16 +116,9 @@ def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild
     old = previous if sealed is not None and sealed.ok else {}
     prefix = f"{s.fonds_code}-{s.archive_category}·{year}-{retention}-{org}-"
     codes = previous.get("codes") if isinstance(previous.get("codes"), dict) else {}
-    pieces = _number(rows, closed, prefix, codes)
-    replies = find_replies(ws, ledger, {r.number for r in closed})
-    for piece in pieces:
-        co_units = [units.canonical(u) for u in piece.row.list("协办单位")]
-        piece.papers = order_replies(replies.get(piece.row.number, []), co_units)
-        if not any(p.kind == REPLY for p in piece.papers):
-            piece.notes.append("缺承办单位反馈原件")
-            result.flagged.append((piece.row.number, "processed/ 中找不到承办单位交回的反馈表，已按缺件归档，备注已注明"))
-        piece.papers += issued(ws, NOTICE, piece.row.number)[-1:] + issued(ws, REMINDER, piece.row.number)[-1:]
-    signature = _signature(pieces, ws)
+    pieces = _number(rows, closed, prefix, codes, reg.sheet.name)
+    result.flagged += spec.gather(ws, ledger, units, pieces)
+    signature = _signature(pieces, ws, spec)
     result.zip, result.folder = zip_path, folder
     context = ChangeContext(operation="立卷归档")
     if not (rebuild or repair) and sealed is not None and sealed.ok and old.get("signature") == signature:
@@ -132,7 +127,7 @@ def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild
             piece.pages = int(pages.get(piece.code, 0))
         result.unchanged = True
         result.binder = folder / "装订本.pdf"
-        result.entries = [_entry(p, units, s) for p in pieces]
+        result.entries = [spec.entry(p, units, s) for p in pieces]
         _write_codes(ledger, pieces, context, s)  # a ledger restored from a backup gets its 档号 back
         zip_report = _zip_state(zip_path, folder)
         if zip_report is not None:
@@ -145,16 +140,14 @@ def archive(ws: Workspace, year: int, register: str = "督查督办", *, rebuild
     with tempfile.TemporaryDirectory(prefix="dangwu-archive-") as tmp:
         work = Path(tmp)
         for piece in pieces:
-            review = work / f"review-{piece.seq:04d}.docx"
-            docs.review_record(review, _review_values(piece.row, units), s.office)
-            piece.papers.append(Paper(REVIEW, review))
-        pdf_of = _to_pdf([p for piece in pieces for p in piece.papers], work, s)
+            piece.papers += spec.made_papers(piece, work, units, s)
+        pdf_of = _to_pdf([p for piece in pieces for p in piece.papers], work, s, spec)
         for piece in pieces:
-            piece.pages = _assemble(piece, pdf_of, staging / f"{piece.code}.pdf", s.fonds_code, year, org, retention)
-        entries = [_entry(p, units, s) for p in pieces]
+            piece.pages = _assemble(piece, pdf_of, staging / f"{piece.code}.pdf", s.fonds_code, year, org, retention, spec)
+        entries = [spec.entry(p, units, s) for p in pieces]
         words = RETENTION_WORDS.get(retention, retention)
         title = f"{s.fonds_name or s.org_name}{year}年度{register}归档文件目录（保管期限：{words}）"
-        front = _front_matter(work, staging, entries, title, s, year, register, retention, pieces)
+        front = _front_matter(work, staging, entries, title, s, year, register, retention, pieces, spec.missing_note)
         _binder(staging, front, [staging / f"{p.code}.pdf" for p in pieces], work, entries)
     info = {
         "year": year,
@@ -257,11 +250,11 @@ def _write_codes(ledger, pieces: list[Piece], context: ChangeContext, s) -> None
         ledger.save(keep_backups=s.backups)
 
 
-def _number(rows: list[Row], closed: list[Row], prefix: str, manifest_codes: dict[str, str]) -> list[Piece]:
+def _number(rows: list[Row], closed: list[Row], prefix: str, manifest_codes: dict[str, str], sheet: str) -> list[Piece]:
     """件号 for the closed items: a number once issued is kept, new ones follow the highest issued.
 
     Issued numbers come from the ledger's 档号 (what the archivist has) and, for rows whose 档号 was
-    cleared, from the last sealed manifest. New items are numbered by 交办时间 then 立项编号.
+    cleared, from the last sealed manifest. New items are numbered in the order the register files them.
     """
     issued_no: dict[str, int] = {}
     for number, code in manifest_codes.items():
@@ -275,7 +268,7 @@ def _number(rows: list[Row], closed: list[Row], prefix: str, manifest_codes: dic
     for number, no in sorted(issued_no.items()):
         if no in by_no:
             raise UsageError(
-                f"台账 {S.SUPERVISION.name} 中 {by_no[no]} 和 {number} 的档号相同（{prefix}{no:04d}），无法归档。",
+                f"台账 {sheet} 中 {by_no[no]} 和 {number} 的档号相同（{prefix}{no:04d}），无法归档。",
                 hint="请在“档号”列改正其中一项（档号一经编定不应改动，请与档案员核对）后再运行。",
             )
         by_no[no] = number
@@ -291,14 +284,11 @@ def _number(rows: list[Row], closed: list[Row], prefix: str, manifest_codes: dic
     return sorted(pieces, key=lambda p: p.seq)
 
 
-def _signature(pieces: list[Piece], ws: Workspace) -> str:
+def _signature(pieces: list[Piece], ws: Workspace, spec) -> str:
     """A digest of everything the binder is made from: codes, ledger values, source files."""
     h = hashlib.sha256()
     for p in pieces:
-        values = [p.code] + [
-            p.row.text(f)
-            for f in ("立项编号", "督办事项", "主办单位", "协办单位", "办理时限", "完成日期", "办结日期", "审核意见", "办理情况", "审核人")
-        ]
+        values = [p.code] + spec.signature(p.row)
         h.update(json.dumps(values, ensure_ascii=False).encode())
         for paper in p.papers:
             h.update(f"{paper.kind}:{paper.sha256}".encode())
@@ -316,23 +306,7 @@ def _old_manifest(folder: Path) -> dict:
         return {}
 
 
-def _review_values(row: Row, units: Units) -> dict[str, str]:
-    """What the 办结审核单 records."""
-    return {
-        "立项编号": row.number,
-        "督办事项": row.text("督办事项"),
-        "主办单位": units.canonical(row.text("主办单位")),
-        "协办单位": "、".join(units.canonical(u) for u in row.list("协办单位")) or "无",
-        "办理时限": cn_date(row.date("办理时限")),
-        "完成日期": cn_date(row.date("完成日期")),
-        "办理情况": row.text("办理情况"),
-        "审核意见": row.text("审核意见"),
-        "办结日期": cn_date(row.date("办结日期")),
-        "审核人": row.text("审核人"),  # printed by review_record in its signature line, with 办结日期
-    }
-
-
-def _to_pdf(papers: list[Paper], work: Path, settings) -> dict[Path, Path]:
+def _to_pdf(papers: list[Paper], work: Path, settings, spec) -> dict[Path, Path]:
     """A PDF for every paper: returned PDFs as they are, Word files converted in one batch per core."""
     out: dict[Path, Path] = {}
     todo: list[tuple[Paper, Path]] = []
@@ -342,7 +316,7 @@ def _to_pdf(papers: list[Paper], work: Path, settings) -> dict[Path, Path]:
             out[src] = src
             continue
         ready = src.with_suffix(".pdf")
-        if ready.exists() and ready.stat().st_mtime >= src.stat().st_mtime and paper.kind in (NOTICE, REMINDER):
+        if ready.exists() and ready.stat().st_mtime >= src.stat().st_mtime and spec.printed(paper):
             out[src] = ready  # printed with generate --pdf
             continue
         staged = work / "src" / f"p{i:05d}.docx"
@@ -370,14 +344,14 @@ def _in_paper_terms(exc: ConversionError, todo: list[tuple[Paper, Path]]) -> Con
     return ConversionError(f"LibreOffice 未能把这些文件转换为 PDF：{listed}。本次未归档。", hint=exc.hint)
 
 
-def _assemble(piece: Piece, pdf_of: dict[Path, Path], target: Path, fonds: str, year: int, org: str, retention: str) -> int:
+def _assemble(piece: Piece, pdf_of: dict[Path, Path], target: Path, fonds: str, year: int, org: str, retention: str, spec) -> int:
     """One 件 PDF: its papers in order, the 归档章 on the first page; returns the page count."""
     writer = PdfWriter()
     for paper in piece.papers:
         writer.append(PdfReader(str(pdf_of[paper.source])))
     pages = len(writer.pages)
     add_mark(writer, writer.pages[0], stamp_ops(writer.pages[0], [fonds, str(year), f"{piece.seq:04d}"], [org, retention, str(pages)]))
-    writer.add_metadata({"/Title": piece.code, "/Subject": f"{piece.row.number} {piece.row.text('督办事项')}", "/Keywords": piece.code})
+    writer.add_metadata({"/Title": piece.code, "/Subject": spec.subject(piece.row), "/Keywords": piece.code})
     _write_pdf(writer, target)
     return pages
 
@@ -390,46 +364,9 @@ def _write_pdf(writer: PdfWriter, target: Path) -> None:
     tmp.replace(target)
 
 
-_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
-
-
-def clean_title(text: str) -> str:
-    """A title on one line without the spaces typing leaves around Chinese text (kept between Latin words)."""
-    return _CJK_SPACE.sub("", " ".join(text.split()))
-
-
-def _entry(piece: Piece, units: Units, s) -> docs.Entry:
-    """The catalogue row of a 件, catalogued by the reply (DA/T 22: reply and notice are one 件).
-
-    责任者 the replying (主办) unit, 文号 the notice's (the feedback form reuses it), 日期 the unit's
-    完成日期, else the day its reply was received, else (no reply on file) the 办结日期.
-    """
-    row = piece.row
-    lines = [ln for ln in row.text("督办事项").splitlines() if ln.strip()]
-    task = clean_title(lines[0]) if lines else row.number
-    reply = next((p for p in piece.papers if p.kind == REPLY), None)
-    received = _day(reply.when) if reply else None
-    return docs.Entry(
-        seq=piece.seq,
-        code=piece.code,
-        doc_no=doc_number(row, s.notice_code),
-        responsible=units.canonical(row.text("主办单位")),
-        title=f"{task}督办及办理情况",
-        date=row.date("完成日期") or received or row.date("办结日期"),
-        pages=piece.pages,
-        note="；".join(piece.notes),
-    )
-
-
-def _day(when: str) -> dt.date | None:
-    """The date of a journal time such as 2026-03-05 14:30:00."""
-    try:
-        return dt.date.fromisoformat(when[:10])
-    except ValueError:
-        return None
-
-
-def _front_matter(work: Path, folder: Path, entries, title: str, s, year: int, register: str, retention: str, pieces) -> list[Path]:
+def _front_matter(
+    work: Path, folder: Path, entries, title: str, s, year: int, register: str, retention: str, pieces, missing_note: str
+) -> list[Path]:
     """Cover, catalogue (.xlsx and .pdf) and 备考表 PDFs in ``folder``; one LibreOffice call."""
     names = {"cover": "封面", "catalogue": "归档文件目录", "reference": "备考表"}
     docs.cover(
@@ -443,11 +380,11 @@ def _front_matter(work: Path, folder: Path, entries, title: str, s, year: int, r
         },
     )
     docs.catalogue_docx(work / "catalogue.docx", title, entries)
-    missing = [e.code for e in entries if e.note]
+    missing = [p.code for p in pieces if missing_note in p.notes]
     pages = sum(p.pages for p in pieces)
     note = f"本盒共{len(entries)}件，{pages}页，件号{entries[0].seq:04d}至{entries[-1].seq:04d}。"
     if missing:
-        note += f"其中{len(missing)}件缺承办单位反馈原件：{'、'.join(missing)}。"
+        note += f"其中{len(missing)}件{missing_note}：{'、'.join(missing)}。"
     filer = s.archive_filer or current_user()  # as review records 审核人: DANGWU_USER, else the login name
     docs.reference_sheet(
         work / "reference.docx",

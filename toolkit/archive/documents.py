@@ -109,24 +109,21 @@ def _a4(section, landscape=False) -> None:
         section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
 
 
-def review_record(path: Path, values: dict[str, str], office: str) -> None:
-    """The 办结审核单 of an item: what was reviewed, the opinion, who reviewed it and when.
-
-    ``values`` may carry 审核人 (recorded by `review`); it is printed in the signature line with the
-    review date (办结日期) rather than in the table. Without it the line is left blank for a hand signature.
-    """
+def record_sheet(path: Path, title: str, values: dict[str, str], office: str, signer: str = "审核人", signed: str = "") -> None:
+    """A one-page record drawn up at archive time (e.g. a 办结审核单): the office, a title, the fields as a
+    table, and a signature line: ``signer`` (the person recorded, or blank for a hand signature) and
+    the date ``signed``."""
     values = dict(values)
-    reviewer = values.pop("审核人", "").strip()
-    reviewed = values.get("办结日期", "").strip()
+    who = values.pop(signer, "").strip()
     d = docx.Document()
     _fonts(d)
     _a4(d.sections[0])
     _para(d, office, 16, centre=True, east="黑体")
-    _para(d, "督查督办事项办结审核单", 22, centre=True, east="方正小标宋简体", space_after=18)
+    _para(d, title, 22, centre=True, east="方正小标宋简体", space_after=18)
     rows = [[k, v] for k, v in values.items()]
     _table(d, rows, (40, 116), size=14, header=False)
     _para(d, "")
-    _para(d, f"审核人：{reviewer or '　' * 8}　　　　审核日期：{reviewed}", 14)
+    _para(d, f"{signer}：{who or '　' * 8}　　　　{signer[:2]}日期：{signed.strip()}", 14)
     d.save(str(path))
 
 

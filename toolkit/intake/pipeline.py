@@ -20,27 +20,37 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import FormRejected, ItemClosed, UsageError, write_failed
-from ..forms.kinds import KINDS
 from ..generate import open_valid_ledger
 from ..ledger.store import fsync_dir
 from ..ledger.workbook import ChangeContext, Ledger
 from ..lock import crash_point, die_with_parent, workspace_lock
-from ..registers import supervision as sup
-from ..registers import supervision_in as sin
+from ..registers import all_kinds, by_kind
+from ..registers.base import APPLIED, RECORDED, UNCHANGED
 from ..registers.units import Units
-from ..status import refresh_warnings
 from ..workspace import Workspace
 from .docx_reader import OLE_MAGIC, read_docx, refuse_ole_encrypted
 from .pdf_reader import read_pdf
 from .returned import ReturnedForm
 from .safezip import DEFAULT_MAX_PART, MB
 
-APPLIED, UNCHANGED, DUPLICATE, REJECTED = "已更新", "无变化", "重复", "退回"
-RECORDED = "已登记"  # a 协办 unit's reply: kept in 办理进展, the item's state left as it is
+DUPLICATE, REJECTED = "重复", "退回"  # the pipeline's own outcomes; APPLIED, UNCHANGED, RECORDED: a register's
 PARALLEL_FROM = 24  # files: below this a process pool costs more than it saves
 CHUNK = 8  # files a reading worker (or the command itself, when it would wait) reads at a time
 CAN_FORK = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: read in this process
-ALL_LABELS = {label for k in KINDS.values() for label in k.prefilled + k.feedback}
+
+
+@functools.cache
+def all_labels() -> frozenset[str]:
+    """Every label cell any register's returned forms are read by."""
+    return frozenset(label for k in all_kinds().values() for label in k.prefilled + k.feedback)
+
+
+def __getattr__(name: str):
+    if name == "ALL_LABELS":  # the former constant (the registry is read when first asked)
+        return all_labels()
+    raise AttributeError(name)
+
+
 NAME_MAX = 255  # bytes in one file name (ext4, tmpfs, NTFS in UTF-16 units)
 REASON_SUFFIX = ".原因.txt"
 PENDING = Path(".dangwu") / "ingest-pending.json"  # the intent of the run: where each file goes
@@ -118,6 +128,7 @@ def ingest(ws: Workspace, paths=(), progress=None) -> list[Outcome]:
     with workspace_lock(ws.root, "ingest"), gc_paused():
         finish_pending(ws)
         files = inbox_files(ws, paths)
+        all_labels()  # the registry read before the reading processes fork: they inherit it
         with Reader(files, ws.settings.max_part_mb * MB) as reader:
             ledger = open_valid_ledger(ws, for_write=True)
             units = Units.from_ledger(ledger)
@@ -197,10 +208,10 @@ def read_returned(path: Path, max_part: int = DEFAULT_MAX_PART) -> tuple[Path, s
         sha, data = _hash_and_read(path)
         head = data[:PDF_HEADER_WITHIN] if data is not None else _head(path)
         if b"%PDF-" in head:  # readers accept the header anywhere in the first 1024 bytes
-            return path, sha, read_pdf(path, ALL_LABELS, max_part), ""
+            return path, sha, read_pdf(path, all_labels(), max_part), ""
         suffix = path.suffix.lower()
         if head.startswith(b"PK") or suffix == ".docx" or (head.startswith(OLE_MAGIC) and suffix in WORD_SUFFIXES):
-            return path, sha, read_docx(path, ALL_LABELS, max_part, data), ""
+            return path, sha, read_docx(path, all_labels(), max_part, data), ""
         if not head:
             raise FormRejected("文件是空的（0 字节），可能没有保存完整或传送中断。", hint="请重新保存或重新发送该文件后再提交。")
         if suffix == ".pdf":
@@ -338,24 +349,15 @@ def _read_all(read, files: list[Path]) -> list:
 
 
 def _apply_one(ws: Workspace, ledger, units: Units, path: Path, sha: str, form: ReturnedForm, outcome: Outcome) -> None:
-    """Match, check and apply one read form, filling ``outcome``; FormRejected leaves the ledger untouched."""
+    """Match, check and apply one read form through its register, filling ``outcome``; FormRejected leaves the ledger untouched."""
     ident = form.identity()
     outcome.number, outcome.unit = ident.number, ident.unit
-    kind = KINDS.get(ident.kind)
+    register, kind = by_kind(ident.kind)
     if kind is None:
-        raise FormRejected(f"识别码中的表单类型“{ident.kind}”本系统不认识。", hint="请使用督查小组下发的表单。")
-    row = sin.check_identity(ledger, units, ident, form.fields, kind.prefilled, ws.settings)
-    feedback = sin.read_feedback(form.fields, row.date("交办时间"))
+        raise FormRejected(f"识别码中的表单类型“{ident.kind}”本系统不认识。", hint="请使用本系统下发的表单。")
     context = ChangeContext(operation="登记回执", source=readable(path.name), sha256=sha)
-    changed = sin.apply_feedback(row, ident.role, feedback, context)
-    refresh_warnings(ledger, [row] if changed else (), ws.settings)  # the 预警 cell follows the new state
-    ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{feedback.status}"))
-    sin.record_progress(ledger, row, units.canonical(ident.unit), ident.role, feedback, context)
-    outcome.result = APPLIED if changed else UNCHANGED
-    outcome.message = ("更新：" + "、".join(changed)) if changed else "内容与台账一致，无需更新。"
-    if ident.role == sup.CO:
-        outcome.result = RECORDED
-        outcome.message = "协办单位反馈已记入“办理进展”（不改变事项状态）。"
+    applied = register.apply_returned(ws, ledger, units, ident, kind, form, context)
+    outcome.result, outcome.message = applied.result, applied.message
 
 
 def readable(name: str) -> str:

@@ -24,13 +24,6 @@ HEADER_FONT = Font(name="黑体", bold=True)
 MAX_ROWS = 5000  # rows covered by dropdowns and formats
 LAST_ROW = 1048576  # Excel's last row: the live dropdowns cover whole columns
 WRAP = Alignment(wrap_text=True, vertical="top")
-REGISTERS = tuple(s for s in S.ALL_SHEETS if s.id_column)  # sheets with filter buttons
-# columns whose dropdown lists another sheet's column, read live (a unit added there appears at once)
-LIVE_LISTS = {
-    "主办单位": (S.UNITS_SHEET.name, "单位名称"),
-    "提出部门": (S.UNITS_SHEET.name, "单位名称"),
-    "分管校领导": (S.MEMBERS.name, "姓名"),
-}
 
 
 def long_columns(sheet: S.Sheet) -> frozenset[str]:
@@ -42,7 +35,7 @@ def new_workbook(units: list[dict] | None = None, members: list[dict] | None = N
     """A workbook with every sheet of the contract, optionally seeded with units and members."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for sheet in S.ALL_SHEETS:
+    for sheet in S.all_sheets():
         add_sheet(wb, sheet)
     for sheet, rows in ((S.UNITS_SHEET, units or []), (S.MEMBERS, members or [])):
         ws = wb[sheet.name]
@@ -102,7 +95,7 @@ def ensure_layout(wb, last_rows: dict[str, int] | None = None, before_wrap=None)
     ``last_rows``: each sheet's last row where openpyxl does not hold every row (ledger/kept.py);
     ``before_wrap(name)`` is called before the cells of a sheet's long columns are wrapped.
     """
-    for sheet in REGISTERS:
+    for sheet in (s for s in S.all_sheets() if s.id_column):  # registers: filter buttons, wrapping, dropdowns
         if sheet.name not in wb.sheetnames:
             continue
         ws = wb[sheet.name]
@@ -111,7 +104,7 @@ def ensure_layout(wb, last_rows: dict[str, int] | None = None, before_wrap=None)
             continue
         first = not ws.auto_filter.ref
         _ensure_filter(ws, max(cols.values()), (last_rows or {}).get(sheet.name, 0))
-        _ensure_lists(wb, ws, cols)
+        _ensure_lists(wb, ws, cols, sheet)
         if first:
             if before_wrap is not None:
                 before_wrap(sheet.name)
@@ -132,9 +125,13 @@ def _ensure_filter(ws, last_col: int, last_row: int = 0) -> None:
         ws.auto_filter.ref = f"{start}:{get_column_letter(max(end_col, last_col))}{max(end_row, last_row)}"
 
 
-def _ensure_lists(wb, ws, cols: dict[str, int]) -> None:
-    """Live dropdowns (warning style: a 简称 or another name is still accepted after a prompt)."""
-    for header, (source_sheet, source_header) in LIVE_LISTS.items():
+def _ensure_lists(wb, ws, cols: dict[str, int], sheet: S.Sheet) -> None:
+    """Live dropdowns of the columns that list another sheet's column (warning style: a 简称 or another
+    name is still accepted after a prompt; a unit added there appears at once)."""
+    for column in sheet.columns:
+        if column.lookup is None:
+            continue
+        header, (source_sheet, source_header) = column.header, column.lookup
         col = cols.get(header)
         if col is None or source_sheet not in wb.sheetnames:
             continue

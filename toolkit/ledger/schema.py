@@ -17,6 +17,7 @@ class Column:
     choices: tuple[str, ...] = ()
     width: int = 14
     optional: bool = False  # added by the toolkit when missing (columns added after the first contract)
+    lookup: tuple[str, str] | None = None  # (sheet, header) its dropdown lists, read live by Excel/WPS
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Sheet:
     date_column_for_year: str | None = None
     key_columns: tuple[str, ...] = field(default=())
     optional: bool = False  # created by the toolkit when first needed
+    append_only: bool = False  # the toolkit only adds rows (kept as XML beside openpyxl: ledger/tail.py)
 
     @property
     def headers(self) -> list[str]:
@@ -57,9 +59,9 @@ SUPERVISION = Sheet(
         Column("督查形式", CHOICE, choices=FORMS, width=10),
         Column("督办事项", TEXT, required=True, width=36),
         Column("工作要求", TEXT, width=36),
-        Column("主办单位", UNIT, required=True, width=16),
+        Column("主办单位", UNIT, required=True, width=16, lookup=("承办单位", "单位名称")),
         Column("协办单位", UNITS, width=20),
-        Column("分管校领导", TEXT, width=10),
+        Column("分管校领导", TEXT, width=10, lookup=("班子成员", "姓名")),
         Column("办理时限", DATE, required=True, width=12),
         Column("状态", CHOICE, choices=SUP_STATUSES, width=10),
         Column("通知日期", DATE, width=12),
@@ -120,7 +122,7 @@ DISCLOSURE = Sheet(
         ),
         Column("公开事项", TEXT, required=True, width=30),
         Column("公开内容摘要", TEXT, width=36),
-        Column("提出部门", UNIT, width=16),
+        Column("提出部门", UNIT, width=16, lookup=("承办单位", "单位名称")),
         Column("公开范围", CHOICE, choices=("党政领导干部", "全体党员", "全体教职工", "社会"), width=12),
         Column("公开形式", TEXT, width=16),
         Column("时限类型", CHOICE, choices=("常规性", "阶段性", "临时性"), width=10),
@@ -201,6 +203,7 @@ JOURNAL = Sheet(
         Column("来源文件SHA256", TEXT, width=20),
         Column("操作人", TEXT, width=10),
     ),
+    append_only=True,
 )
 
 PROGRESS = Sheet(
@@ -215,7 +218,27 @@ PROGRESS = Sheet(
         Column("来源文件", TEXT, width=30),
     ),
     optional=True,
+    append_only=True,
 )
 
 ALL_SHEETS: tuple[Sheet, ...] = (SUPERVISION, UNITS_SHEET, MEMBERS, DISCLOSURE, TALKS, VISITS, PROGRESS, JOURNAL)
 SHEETS_BY_NAME = {s.name: s for s in ALL_SHEETS}
+
+
+def all_sheets() -> tuple[Sheet, ...]:
+    """The contract's sheets, with each register's own sheets (declared in its package) by name.
+
+    A register may redeclare a contract sheet (its columns grown) or add one: added sheets go
+    before 变更记录, which stays last.
+    """
+    from ..registers import all_registers  # the registry imports this module
+
+    declared = {s.name: s for reg in all_registers() for s in reg.sheets}
+    base = [declared.get(s.name, s) for s in ALL_SHEETS]
+    extra = [s for name, s in declared.items() if name not in SHEETS_BY_NAME]
+    return (*base[:-1], *extra, base[-1])
+
+
+def sheet_named(name: str) -> Sheet | None:
+    """The sheet of the contract (or of a register) called ``name``."""
+    return next((s for s in all_sheets() if s.name == name), None)

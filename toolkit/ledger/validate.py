@@ -34,7 +34,7 @@ class Problem:
 def check_ledger(ledger: Ledger) -> list[Problem]:
     """Every problem of the workbook: sheets, headers, cells, numbers and dates."""
     problems: list[Problem] = []
-    for sheet in S.ALL_SHEETS:
+    for sheet in S.all_sheets():
         view = ledger.views.get(sheet.name)
         if view is None:
             if not sheet.optional:
@@ -45,7 +45,7 @@ def check_ledger(ledger: Ledger) -> list[Problem]:
         for h in view.duplicate_headers:
             problems.append(Problem("error", f"{sheet.name}!第1行", f"表头“{h}”出现了多次，请删除或改名重复的列。"))
     units = Units.from_ledger(ledger)
-    for sheet in S.ALL_SHEETS:
+    for sheet in S.all_sheets():
         view = ledger.views.get(sheet.name)
         if view is None or sheet is S.JOURNAL:
             continue
@@ -54,7 +54,10 @@ def check_ledger(ledger: Ledger) -> list[Problem]:
 
 
 def _check_rows(view, units: Units) -> list[Problem]:
-    """Cell-level problems of one sheet."""
+    """Cell-level problems of one sheet, and its register's cross-field rules for each row."""
+    from ..registers import owner_of
+
+    owner = owner_of(view.schema.name)
     out: list[Problem] = []
     seen: dict[str, str] = {}
     columns = [col for col in view.schema.columns if col.header in view.cols]
@@ -77,8 +80,8 @@ def _check_rows(view, units: Units) -> list[Problem]:
                     out.append(Problem("error", where, f"编号“{text}”与 {seen[text]} 重复，请改为不同的编号（或清空后自动编号）。"))
                 else:
                     seen[text] = where
-        if view.schema is S.SUPERVISION:
-            out += _check_supervision_row(row, units)
+        if owner is not None:
+            out += owner.check_row(view.schema, row, units)
     return out
 
 
@@ -109,30 +112,6 @@ def _cell_problems(col, raw, text: str, row, units: Units) -> list[str]:
     elif col.kind == S.ID and not ID_RE.match(text):
         return [f"编号“{text}”格式不对，应形如 DB-2026-001（前缀-年份-三位序号）；也可留空由工具自动编号。"]
     return []
-
-
-def _check_supervision_row(row, units: Units) -> list[Problem]:
-    """Cross-field rules of one 督查督办 row."""
-    out: list[Problem] = []
-    main = row.text("主办单位")
-    if main and units.get(main):
-        for name in row.list("协办单位"):
-            if units.canonical(name) == units.canonical(main):
-                out.append(
-                    Problem(
-                        "error",
-                        row.ref("协办单位"),
-                        f"主办单位“{units.canonical(main)}”也列在协办单位中（写作“{name}”），同一单位会收到主办、协办两份通知单；"
-                        f"请从“协办单位”中删去它（{row.ref('主办单位')} 已是主办单位）。",
-                    )
-                )
-    try:
-        given, due = row.date("交办时间"), row.date("办理时限")
-    except ValueError:
-        return out  # already reported as a bad date
-    if given and due and due < given:
-        out.append(Problem("error", row.ref("办理时限"), f"办理时限 {due.isoformat()} 早于交办时间 {given.isoformat()}，请改正其中之一。"))
-    return out
 
 
 def errors_of(problems) -> list[Problem]:

@@ -35,8 +35,18 @@ from .tail import save as save_tail
 from .tail import split_many as split_tails
 
 LIST_SPLIT = re.compile(r"[、，,;；\n]+")
-APPEND_ONLY = (S.JOURNAL.name, S.PROGRESS.name)  # sheets the toolkit only adds rows to: kept as XML (tail.py)
-KEPT = tuple(s.name for s in S.ALL_SHEETS if s.name not in APPEND_ONLY)  # rows kept as XML until written (kept.py)
+
+
+def _append_only() -> tuple[str, ...]:
+    """Sheets the toolkit only adds rows to: their rows kept as XML (tail.py)."""
+    return tuple(s.name for s in S.all_sheets() if s.append_only)
+
+
+def _kept() -> tuple[str, ...]:
+    """Every other sheet: rows kept as XML until a command writes a cell (kept.py)."""
+    return tuple(s.name for s in S.all_sheets() if not s.append_only)
+
+
 DATE_FORMAT = "yyyy-mm-dd"
 
 
@@ -431,14 +441,15 @@ class Ledger:
         self.path = Path(path)
         self.wb = wb
         tails = tails or {}
-        self.tails = {n: t for n, t in tails.items() if n in APPEND_ONLY}  # append-only sheets' rows 2… (tail.py)
-        self.kept = {n: KeptRows.from_tail(t) for n, t in tails.items() if n not in APPEND_ONLY}  # registers' (kept.py)
+        append_only = _append_only()
+        self.tails = {n: t for n, t in tails.items() if n in append_only}  # append-only sheets' rows 2… (tail.py)
+        self.kept = {n: KeptRows.from_tail(t) for n, t in tails.items() if n not in append_only}  # registers' (kept.py)
         self.tail = self.tails.get(S.JOURNAL.name)  # 变更记录's; None: openpyxl holds them
         self.pending: list[Change] = []
         self._journal_columns: list[tuple[int, str]] | None = None
         self.loaded: tuple[int, int, str] | None = None  # (size, mtime_ns, sha256) of the file as loaded
         self.views: dict[str, SheetView] = {}
-        for sheet in S.ALL_SHEETS:
+        for sheet in S.all_sheets():
             if sheet.name in wb.sheetnames:
                 self.views[sheet.name] = SheetView(self, sheet, wb[sheet.name])
 
@@ -457,7 +468,7 @@ class Ledger:
             with open(path, "rb") as fh:
                 st = os.fstat(fh.fileno())
                 raw = fh.read()
-            light, tails = split_tails(raw, APPEND_ONLY, keep=KEPT)
+            light, tails = split_tails(raw, _append_only(), keep=_kept())
             wb = openpyxl.load_workbook(io.BytesIO(light))
         except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, ValueError) as exc:
             raise LedgerError(
@@ -470,10 +481,11 @@ class Ledger:
 
     def sheet(self, name: str) -> SheetView:
         """The view of a sheet; LedgerError when the workbook lacks it (optional sheets are created)."""
-        if name not in self.views and name in S.SHEETS_BY_NAME and S.SHEETS_BY_NAME[name].optional:
+        declared = S.sheet_named(name)
+        if name not in self.views and declared is not None and declared.optional:
             from .create import add_sheet
 
-            schema = S.SHEETS_BY_NAME[name]
+            schema = declared
             before = S.JOURNAL.name if S.JOURNAL.name in self.wb.sheetnames else None
             add_sheet(self.wb, schema, before=before)
             self.views[name] = SheetView(self, schema, self.wb[name])

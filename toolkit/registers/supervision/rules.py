@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..dates import today
-from ..errors import UsageError
-from ..ledger import schema as S
-from ..ledger.workbook import ChangeContext, Ledger, Row
-from .units import Units
+from ...dates import today
+from ...errors import UsageError
+from ...ledger import schema as S
+from ...ledger.workbook import ChangeContext, Ledger, Row
+from ..numbering import assign_numbers as _assign
+from ..units import Units
 
 NEW, NOTIFIED, IN_PROGRESS, PENDING, CLOSED, REDO = S.SUP_STATUSES
 MAIN, CO = "主办", "协办"
@@ -21,29 +22,8 @@ def status_of(row: Row) -> str:
 
 
 def assign_numbers(ledger: Ledger, prefix: str, context: ChangeContext, rows=None) -> list[str]:
-    """Give ``rows`` (default: every row) with a blank 立项编号 the next free number of its year.
-
-    Only the rows a command works on are numbered: a row the clerk has just typed in stays as it is
-    until a command takes it up. Returns the new numbers, in sheet order.
-    """
-    view = ledger.sheet(S.SUPERVISION.name)
-    used: dict[str, int] = {}
-    for row in view.rows():
-        number = row.number
-        parts = number.rsplit("-", 2)
-        if len(parts) == 3 and parts[0] == prefix and parts[2].isdigit():
-            used[parts[1]] = max(used.get(parts[1], 0), int(parts[2]))
-    todo = view.rows() if rows is None else sorted({r.r: r for r in rows}.values(), key=lambda r: r.r)
-    made = []
-    for row in todo:
-        if row.number:
-            continue
-        year = str((row.date("交办时间") or today()).year)
-        used[year] = used.get(year, 0) + 1
-        number = f"{prefix}-{year}-{used[year]:03d}"
-        row.set("立项编号", number, context=context)
-        made.append(number)
-    return made
+    """Give ``rows`` (default: every row) with a blank 立项编号 the next free number of its year (see numbering)."""
+    return _assign(ledger.sheet(S.SUPERVISION.name), prefix, context, rows)
 
 
 def find_row(ledger: Ledger, number: str) -> Row | None:
