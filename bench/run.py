@@ -577,9 +577,9 @@ def archive_workspace(ctx: Context) -> tuple[Path, dict]:
 
 def archive_baseline_files(root: Path, dest: Path) -> list[Path]:
     """Copies, in one folder, of every .docx archive converts: the 主办 notices, the replies in processed/ and
-    one review record per closed item (toolkit.archive.documents.review_record, from the ledger's values)."""
+    one review record per closed item (toolkit.archive.documents.record_sheet, from the ledger's values)."""
     import toolkit
-    from toolkit.archive.documents import review_record
+    from toolkit.archive.documents import record_sheet
     from toolkit.ledger import schema as S
     from toolkit.ledger.workbook import Ledger
 
@@ -591,7 +591,7 @@ def archive_baseline_files(root: Path, dest: Path) -> list[Path]:
     rows = Ledger.load(ws.ledger_path).sheet(S.SUPERVISION.name).rows()
     for i, row in enumerate(r for r in rows if r.text("状态") == "已办结"):
         path = dest / f"r{i:05d}.docx"
-        review_record(path, {f: row.text(f) or "无" for f in fields}, ws.settings.office)
+        record_sheet(path, "督查督办事项办结审核单", {f: row.text(f) or "无" for f in fields}, ws.settings.office)
         files.append(path)
     return files
 
@@ -931,7 +931,7 @@ def _digest(path: Path) -> str:
 
 @phase("status")
 def phase_status(args) -> dict:
-    """toolkit.status(ws) once (it writes the 预警 column when a warning changed); reports whether the ledger was rewritten."""
+    """toolkit.status(ws, "督查督办") once (the register the bench ledger fills) (it writes the 预警 column when a warning changed); reports whether the ledger was rewritten."""
     import collections
 
     import toolkit
@@ -939,7 +939,7 @@ def phase_status(args) -> dict:
     ws = toolkit.Workspace(args.dir)
     before = _digest(ws.ledger_path)
     t0 = time.perf_counter()
-    st = toolkit.status(ws)
+    st = toolkit.status(ws, "督查督办")
     seconds = time.perf_counter() - t0
     colours = collections.Counter(i.colour or "无时限" for i in st.open_items)
     return {
@@ -995,11 +995,11 @@ def phase_archive(args) -> dict:
     import importlib
 
     import toolkit
+    import toolkit.registers
     from toolkit.ledger.workbook import Ledger
     from toolkit.pdf.soffice import Soffice
 
     build = importlib.import_module("toolkit.archive.build")
-    docs = importlib.import_module("toolkit.archive.documents")
     spent: dict[str, float] = {}
     converted = [0]
     original_groups = Soffice.convert_groups
@@ -1011,10 +1011,12 @@ def phase_archive(args) -> dict:
     Soffice.convert_groups = counting_groups
     undo = [lambda: setattr(Soffice, "convert_groups", original_groups)]
     undo += [_timed_attr(build, name, spent, name.strip("_")) for name in (
-        "open_valid_ledger", "find_replies", "issued", "_signature", "_to_pdf", "_assemble", "_front_matter", "_binder",
+        "open_valid_ledger", "_signature", "_to_pdf", "_assemble", "_front_matter", "_binder",
         "write_manifest", "write_zip_of",
     )]  # fmt: skip
-    undo += [_timed_attr(docs, "review_record", spent, "review_record"), _timed_attr(Ledger, "save", spent, "ledger_save")]
+    spec = type(toolkit.registers.get("督查督办").archive)  # the register's part: finding papers, records drawn up
+    undo += [_timed_attr(spec, "gather", spent, "find_replies"), _timed_attr(spec, "made_papers", spent, "review_record")]
+    undo += [_timed_attr(Ledger, "save", spent, "ledger_save")]
     ws = toolkit.Workspace(args.dir)
     before = _tree_digest(ws.root) if not args.profile_to else {}
     year = int(args.n)

@@ -1,11 +1,13 @@
-"""Build the default 督查督办 Word templates (docxtpl/Jinja tags) with python-docx.
+"""Build the default Word templates (docxtpl/Jinja tags) with python-docx.
 
 督查督办通知单 (notice), 催办通知单 (reminder for an overdue item) and 督查督办工作情况报告
-(periodic report with a docxtpl table-row loop); all GB/T 9704 A4 page set-up.
+(periodic report with a docxtpl table-row loop); 党务公开审批表 (approval form of a disclosure
+item); all GB/T 9704 A4 page set-up.
 """
 
 import datetime
 import io
+import re
 import sys
 import tempfile
 import zipfile
@@ -24,13 +26,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from toolkit.forms.kinds import NOTICE, REMINDER  # noqa: E402
+from toolkit.forms.kinds import APPROVAL, NOTICE, REMINDER  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = ROOT / "templates" / "督查督办"
 OUT = TEMPLATE_DIR / "督查督办通知单.docx"
 REMINDER_OUT = TEMPLATE_DIR / "催办通知单.docx"
 REPORT_OUT = TEMPLATE_DIR / "督查督办工作情况报告.docx"
+APPROVAL_OUT = ROOT / "templates" / APPROVAL.template
 TAGS = list(NOTICE.fields)  # the form kinds declare their tags; the templates must carry exactly these
 REMINDER_TAGS = list(REMINDER.fields)
 REPORT_TAGS = ["发文机关", "标题", "期间", "总体情况", "成效", "问题", "要求", "落款单位", "落款日期"]
@@ -84,6 +87,32 @@ REMINDER_LABELS = [
     ["立项编号", "交办时间", "主办单位", "协办单位", "办理时限", "催办次数", "逾期情况", "督办事项"],
     FEEDBACK_LABELS,
 ]
+# 党务公开审批表: one table, the item's rows (label | value, pairs side by side) above the committee's
+# decision rows. Left labels of up to six characters (公开内容摘要, 保密审查意见) at 14 pt need 84 pt
+# (29.6 mm) plus the 2 mm cell padding; the right ones have four (公开范围: 19.8 mm), which leaves
+# the value columns room for nine characters (党务公开栏、校园网): 32 + 49 + 26 + 49 = 156 mm.
+APPROVAL_TAGS = list(APPROVAL.fields)
+APPROVAL_WIDTHS = [Mm(32), Mm(49), Mm(26), Mm(49)]
+APPROVAL_BOXES = "□同意公开\u3000\u3000□不予公开"  # 审批结果, ticked as the notice's 办理状态
+APPROVAL_NOTE = "注：请在所选审批结果前的“□”内打“√”，勿改动表中预填的内容。"
+# Rows in print order: (left label, right label or None for a value merged over three columns,
+# minimum height or None for APPROVAL_ROW_H). Prefilled labels carry their tag, feedback labels an
+# empty cell (审批结果: the boxes). Head, table and note take about 205 mm of the 225 mm type area
+# with one-line values and a five-line 摘要: the page holds a 摘要 of about eight lines.
+APPROVAL_ROWS = [
+    ("公开编号", "公开类别", None),
+    ("公开事项", None, None),
+    ("公开内容摘要", None, Mm(34)),  # five 18 pt lines (32 mm) and the cell's margins
+    ("提出部门", "公开范围", None),
+    ("公开形式", "时限类型", None),
+    ("计划公开日期", None, None),
+    ("保密审查意见", None, Mm(20)),
+    ("分管领导意见", None, Mm(20)),
+    ("审批结果", None, None),
+    ("审批意见", None, Mm(25)),
+    ("审批人", "审批日期", Mm(12)),  # room for a handwritten signature
+]
+APPROVAL_ROW_H = Mm(10)
 # Child order of w:tblPr required by the OOXML schema.
 TBLPR_ORDER = [
     "tblStyle",
@@ -418,6 +447,50 @@ def build_reminder(path):
     save(doc, path)
 
 
+def approval_value(label):
+    """The value cell's text for a 审批表 label: its tag when prefilled, the boxes for 审批结果, else empty."""
+    if label in APPROVAL.prefilled:
+        return tag(label)
+    return APPROVAL_BOXES if label == "审批结果" else ""
+
+
+def add_approval_table(doc):
+    """The 审批表's single table: item rows, then decision rows; every label with its value to its right."""
+    table = doc.add_table(rows=len(APPROVAL_ROWS), cols=4)
+    format_table(table, APPROVAL_WIDTHS)
+    decision = False
+    for row, (left, right, height) in zip(table.rows, APPROVAL_ROWS):
+        # The decision block (保密审查意见 … 审批日期) moves to the next page as one, like the notice's feedback.
+        decision = decision or left in APPROVAL.feedback
+        if right is None:  # one value merged over columns 1-3 (a real merge: one w:tc with a gridSpan)
+            pairs = [(row.cells[0], left, merge(row, 1, 3))]
+        else:
+            pairs = [(row.cells[0], left, row.cells[1]), (row.cells[2], right, row.cells[3])]
+        for label_cell, label, value_cell in pairs:
+            value = approval_value(label)
+            set_cell_font(label_cell, label, label=True, keep=decision)
+            # □ belongs to both scripts; LibreOffice ignores w:hint, so the boxes' Latin font is 仿宋 too
+            latin = FANGSONG if value == APPROVAL_BOXES else LATIN
+            set_cell_font(value_cell, value, keep=decision, latin=latin)
+        row.height, row.height_rule = height or APPROVAL_ROW_H, WD_ROW_HEIGHT_RULE.AT_LEAST
+        mark_row(row)
+    return table
+
+
+def build_approval(path):
+    """Build the 党务公开审批表 template: issuer, title, 填表日期, the item/decision table, 识别码 footer."""
+    doc = Document()
+    setup_document(doc)
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    add_line(doc, tag("发文机关"), HEITI, 16, line_pt=HEAD_PITCH, align=center, latin=HEITI)
+    add_line(doc, APPROVAL.title, XBS, 22, line_pt=30, align=center, latin=XBS)
+    add_line(doc, "填表日期：" + tag("填表日期"), line_pt=HEAD_PITCH, align=right)
+    add_approval_table(doc)
+    add_line(doc, APPROVAL_NOTE, size=12, line_pt=NOTE_PITCH, align=WD_ALIGN_PARAGRAPH.LEFT)
+    add_identity_footer(doc)
+    save(doc, path)
+
+
 def mark_row(row, header=False):
     """Keep a table row on one page; a header row also repeats at the top of each page."""
     trpr = row._tr.get_or_add_trPr()
@@ -620,12 +693,61 @@ def verify_report(path):
     assert "测试值-发文机关" in rendered and "识别码" not in rendered
 
 
+def cell_text(tc):
+    """The text of one w:tc element (its runs' w:t pieces)."""
+    return "".join(t.text or "" for t in tc.iter(qn("w:t")))
+
+
+def approval_cells(path):
+    """Map each 审批表 label to (its value cell's text, the value's column span); assert each label once."""
+    found = {}
+    labels = set(APPROVAL.prefilled + APPROVAL.feedback)
+    for table in Document(str(path)).tables:
+        for row in table.rows:
+            tcs = row._tr.tc_lst  # the row's real cells: a merged cell is one w:tc with a gridSpan
+            for tc, nxt in zip(tcs, tcs[1:]):
+                label = cell_text(tc)
+                if label in labels:
+                    assert label not in found, f"label {label} appears twice"
+                    found[label] = (cell_text(nxt), nxt.grid_span)
+    return found
+
+
+def verify_approval(path):
+    """Check the 党务公开审批表: exactly its tags, one label cell per label with the right value cell, a render."""
+    xml = check_tags(path, APPROVAL_TAGS)
+    used = set(re.findall(r"\{\{ *([^{} ]+) *\}\}", xml))
+    assert used == set(APPROVAL_TAGS), f"tags differ from APPROVAL.fields: {sorted(used ^ set(APPROVAL_TAGS))}"
+    assert "{%" not in xml, "the 审批表 has no block tags"
+    found = approval_cells(path)
+    missing = [label for label in APPROVAL.prefilled + APPROVAL.feedback if label not in found]
+    assert not missing, f"label cells missing: {missing}"
+    wide = {left for left, right, _ in APPROVAL_ROWS if right is None}
+    for label, (value, span) in found.items():
+        assert value == approval_value(label), f"{label}: value cell holds {value!r}"
+        assert span == (3 if label in wide else 1), f"{label}: value cell spans {span} columns"
+    labels = {left for left, _, _ in APPROVAL_ROWS} | {right for _, right, _ in APPROVAL_ROWS if right}
+    check_labels(path, [labels])
+    table = Document(str(path)).tables[0]
+    for row, (left, _, height) in zip(table.rows, APPROVAL_ROWS):
+        want = (height or APPROVAL_ROW_H).twips
+        assert row.height.twips == want and row.height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST, f"{left} row height"
+    context = {t: f"测试值-{t}" for t in APPROVAL_TAGS}
+    summary = SPECIAL + "，" + "公开本年度党费收缴、使用和管理情况，包括收缴标准、实缴人数和支出明细。" * 4
+    rendered, doc = render(path, dict(context, 公开内容摘要=summary))
+    check_rendered(rendered, context, "公开内容摘要")
+    assert "识别码：测试值-识别码" in rendered, "identity footer not rendered"
+    assert "填表日期：测试值-填表日期" in rendered and APPROVAL.title in rendered
+    assert "支出明细。" in doc.tables[0].rows[2].cells[1].text, "long 公开内容摘要 not rendered"
+
+
 def main():
     """Build and verify every template, printing the output paths."""
     for builder, checker, path in (
         (build, verify, OUT),
         (build_reminder, verify_reminder, REMINDER_OUT),
         (build_report, verify_report, REPORT_OUT),
+        (build_approval, verify_approval, APPROVAL_OUT),
     ):
         builder(path)
         checker(path)

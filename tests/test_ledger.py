@@ -23,8 +23,8 @@ from .conftest import digest, journal_rows, sup_rows
 def test_init_creates_every_sheet_with_exact_headers(tmp_path):
     ws = init_workspace(tmp_path / "w")
     wb = openpyxl.load_workbook(ws.ledger_path)
-    assert wb.sheetnames == [s.name for s in S.ALL_SHEETS]
-    for sheet in S.ALL_SHEETS:
+    assert wb.sheetnames == [s.name for s in S.all_sheets()]
+    for sheet in S.all_sheets():
         assert [c.value for c in wb[sheet.name][1]] == sheet.headers
         assert wb[sheet.name].freeze_panes == "A2"
     for name in ("inbox", "outbox", "processed", "rejected", "archive"):

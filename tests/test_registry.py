@@ -116,8 +116,7 @@ class Probe(Register):
         row.set("状态", "已答复", context=context)
         return Applied(APPLIED, "已记录答复。", [row])
 
-    def status(self, ws, *, write=True):
-        ledger = Ledger.load(ws.ledger_path)
+    def status(self, ws, ledger):
         counts = {"待答复": 0, "已答复": 0}
         for row in ledger.sheet(PROBE.name).rows():
             counts[row.text("状态") or "待答复"] += 1
@@ -166,7 +165,7 @@ def test_a_new_register_is_served_by_every_pipeline_unchanged(probe):
     summary = toolkit.status(probe)
     assert summary["试点"].counts == {"待答复": 1, "已答复": 1} and summary["probe"] is summary["试点"]
     assert summary["督查督办"].total == 3  # every register, in the registry's order
-    assert [name for name, _ in summary.parts] == ["督查督办", "试点"]
+    assert [name for name, _ in summary.parts] == ["督查督办", "党务公开", "试点"]
     assert "试点事项：待答复 1，已答复 1" in [line for line, _ in summary.lines()]
 
 

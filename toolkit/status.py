@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .ledger.workbook import Ledger
 from .registers import all_registers, get
+from .registers.warnings import write_warnings
 from .workspace import Workspace
 
 
@@ -44,13 +46,21 @@ def status(ws: Workspace, register: str | None = None, *, write: bool = True):
     ``write``: let each register paint its warning column into the ledger (skipped, with a note, when
     the workbook is open or has errors).
     """
-    if register is not None:
-        return get(register).status(ws, write=write)
+    chosen = [get(register)] if register is not None else all_registers()
+    ledger = Ledger.load(ws.ledger_path)  # once for every register; their warnings written in one save
     parts = []
-    for reg in all_registers():
-        summary = reg.status(ws, write=write)
+    for reg in chosen:
+        summary = reg.status(ws, ledger)
         if summary is not None:
             parts.append((reg.name, summary))
+    paints = [p for _, summary in parts for p in getattr(summary, "paints", ())]
+    if write and paints:
+        note = write_warnings(ws, ledger, paints)
+        for _, summary in parts:
+            if getattr(summary, "paints", None):
+                summary.ledger_note = note
+    if register is not None:
+        return parts[0][1] if parts else None
     return StatusReport(parts)
 
 

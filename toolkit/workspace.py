@@ -87,6 +87,12 @@ class Settings:
     retention: dict = field(default_factory=lambda: {"督查督办": "D30"})
     org_codes: dict = field(default_factory=lambda: {"督查督办": "DCB"})
     org_names: dict = field(default_factory=lambda: {"督查督办": "督查督办"})
+    data: dict = field(default_factory=dict)  # the whole parsed file: registers read their own sections
+
+    def section(self, name: str) -> dict:
+        """A register's own section of dangwu.toml ({} when absent), e.g. [disclosure]."""
+        value = self.data.get(name, {})
+        return value if isinstance(value, dict) else {}
 
     @classmethod
     def from_toml(cls, path: Path) -> Settings:
@@ -98,6 +104,7 @@ class Settings:
         except UnicodeDecodeError as exc:
             raise SettingsError(f"设置文件 {path} 不是 UTF-8 编码。", hint="请用记事本另存为 UTF-8 编码。") from exc
         s = cls()
+        s.data = data
         org = data.get("organisation", {})
         num = data.get("numbering", {})
         s.org_name = str(org.get("name", s.org_name))

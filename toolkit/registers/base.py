@@ -88,8 +88,10 @@ class Register:
         """Rewrite the warning cells of ``rows`` after a command changed them; how many changed."""
         return 0
 
-    def status(self, ws: Workspace, *, write: bool = True):
-        """The register's summary for `dangwu status` (an object with ``lines()`` and ``as_dict()``), or None."""
+    def status(self, ws: Workspace, ledger: Ledger):
+        """The register's summary for `dangwu status`, or None: an object with ``lines()``, ``as_dict()``,
+        ``paints`` ((row, column, text, fill) of its warning cells as they should read; the pipeline
+        writes them all in one save) and ``ledger_note`` (set by the pipeline when they could not be)."""
         return None
 
     # ---- report and archive

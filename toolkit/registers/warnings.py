@@ -9,20 +9,28 @@ from ..ledger.workbook import ChangeContext, Ledger
 from ..workspace import Workspace
 
 
-def write_warnings(ws: Workspace, ledger: Ledger, sheet: str, paints, column: str = "预警") -> str:
-    """Paint ``column`` of ``sheet`` with ``paints`` ((row, text, fill) …) and save; '' when written or unchanged, else why not.
+def write_warnings(ws: Workspace, ledger: Ledger, paints) -> str:
+    """Paint the warning cells ``paints`` ((row, column, text, fill) …) and save; '' when written or unchanged, else why not.
 
     Not written while the workbook is open in Excel/WPS or has errors (the painted copy is then only
-    in memory, dropped); one journal row says how many cells were refreshed.
+    in memory, dropped); one journal row per sheet and column says how many cells were refreshed.
     """
+    if not paints:
+        return ""
+    columns = "、".join(dict.fromkeys(column for _, column, _, _ in paints))
     if lock_files(ws.ledger_path):
-        return f"台账正在 Excel/WPS 中打开，{column}列未更新（关闭后再运行 status 即可）。"
-    changed = sum(row.paint(column, text, fill) for row, text, fill in paints)
+        return f"台账正在 Excel/WPS 中打开，{columns}列未更新（关闭后再运行 status 即可）。"
+    changed: dict[tuple[str, str], int] = {}
+    for row, column, text, fill in paints:
+        if row.paint(column, text, fill):
+            key = (row.view.name, column)
+            changed[key] = changed.get(key, 0) + 1
     if not changed:
         return ""
     if errors_of(check_ledger(ledger)):
-        return f"台账有错误，{column}列未更新（请先运行 dangwu check 改正）。"
-    ledger.journal(ChangeContext(operation=f"刷新{column}").change(sheet, "", column, "", f"刷新{changed}项{column}"))
+        return f"台账有错误，{columns}列未更新（请先运行 dangwu check 改正）。"
+    for (sheet, column), n in changed.items():
+        ledger.journal(ChangeContext(operation=f"刷新{column}").change(sheet, "", column, "", f"刷新{n}项{column}"))
     try:
         ledger.save(keep_backups=ws.settings.backups)
     except LedgerLocked as exc:

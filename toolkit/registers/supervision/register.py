@@ -51,10 +51,10 @@ class Supervision(Register):
 
         return refresh_warnings(ledger, rows, settings)
 
-    def status(self, ws, *, write: bool = True):
+    def status(self, ws, ledger):
         from .status import status
 
-        return status(ws, write=write)
+        return status(ws, ledger)
 
     def report(self, ws, year, half=None):
         from .report import report

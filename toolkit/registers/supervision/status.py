@@ -24,7 +24,6 @@ from ...textwidth import clip, table
 from ...workdays import PROVISIONAL_NOTE, WorkCalendar, warning
 from ...workspace import Workspace
 from ..units import Units
-from ..warnings import write_warnings
 from . import rules as sup
 
 PENDING = sup.PENDING  # 待审核: the office's own backlog
@@ -66,6 +65,7 @@ class Status:
     provisional: bool = False
     ledger_note: str = ""
     today: str = ""
+    paints: list = field(default_factory=list)  # (row, column, text, fill): the warning cells as they should read
 
     def lines(self) -> list[tuple[str, str | None]]:
         """The summary as (line, terminal colour) pairs (see text_lines)."""
@@ -156,9 +156,8 @@ def refresh_warnings(ledger: Ledger, rows, settings, now: dt.date | None = None)
     return changed
 
 
-def status(ws: Workspace, *, write: bool = True) -> Status:
-    """Summarise the supervision register; write the 预警 column when the ledger can be written."""
-    ledger = Ledger.load(ws.ledger_path)
+def status(ws: Workspace, ledger: Ledger) -> Status:
+    """Summarise the supervision register; the 预警 cells to paint are in ``paints`` (the status pipeline writes them)."""
     view = ledger.sheet(S.SUPERVISION.name)
     units = Units.from_ledger(ledger)
     cal = WorkCalendar.shared(ws.settings)
@@ -167,13 +166,13 @@ def status(ws: Workspace, *, write: bool = True) -> Status:
     result = Status(today=now.isoformat())
     by_unit: dict = defaultdict(Counter)
     by_leader: dict = defaultdict(Counter)
-    paints = []
+    paints = result.paints
     for row in view.rows():
         counts[sup.status_of(row)] += 1
         item = judge(row, cal, now, ws.settings.warn_days, units)
         text, fill = cell_of(item, now)
         if text or row.raw("预警") not in (None, ""):
-            paints.append((row, text, fill))
+            paints.append((row, "预警", text, fill))
         if item is None:
             continue
         result.provisional |= item.provisional
@@ -188,8 +187,6 @@ def status(ws: Workspace, *, write: bool = True) -> Status:
     unit_order = [u.name for u in units.all]
     result.by_unit = {u: {k: by_unit[u].get(k, 0) for k in GROUP_KEYS} for u in _ordered(by_unit, unit_order)}
     result.by_leader = {u: {k: by_leader[u].get(k, 0) for k in GROUP_KEYS} for u in _ordered(by_leader, _members(ledger))}
-    if write:
-        result.ledger_note = write_warnings(ws, ledger, S.SUPERVISION.name, paints)
     return result
 
 

@@ -1,0 +1,63 @@
+"""党务公开 forms coming back: the decided 党务公开审批表."""
+
+from __future__ import annotations
+
+from ...dates import parse_date, today
+from ...errors import FormRejected, ItemClosed
+from ...forms.checkbox import read_choice
+from ...forms.identity import fingerprint, normalise
+from ..base import APPLIED, Applied
+from .outgoing import item_values
+from .rules import APPROVED, REFUSED, approval_of, decided, find_row
+
+RESULTS = ("同意公开", "不予公开")
+
+
+def apply_approval(ws, ledger, units, ident, kind, form, context) -> Applied:
+    """The committee's decision as written on the returned form: 审批状态, 审批意见, 审批人, 审批日期 (journalled)."""
+    row = find_row(ledger, ident.number)
+    if row is None:
+        raise FormRejected(f"台账中没有公开编号为 {ident.number} 的党务公开事项。", hint="请核对编号；若事项已删除，请联系党务公开工作办公室。")
+    if decided(row):
+        raise ItemClosed(
+            f"{ident.number} 已审批（{approval_of(row)}，审批日期 {row.text('审批日期') or '未记录'}），不再接收审批表。",
+            hint="如审批结果有变，请联系党务公开工作办公室。",
+        )
+    fields = form.fields
+    missing = [label for label in kind.prefilled + kind.feedback if label not in fields]
+    if missing:
+        raise FormRejected(f"表单结构被改动，找不到“{'、'.join(missing)}”栏。", hint="请使用下发的审批表原表填写，不要删改表格。")
+    current = item_values(row, units)
+    if fingerprint(fields, kind.prefilled) != ident.fingerprint:
+        diffs = [f"{k}（表单为“{fields[k]}”，台账为“{current[k]}”）" for k in kind.prefilled if normalise(fields[k]) != normalise(current[k])]
+        raise FormRejected(
+            "审批表上预填的内容被改动：" + ("；".join(diffs) or "内容与下发时不一致") + "。",
+            hint="公开范围或计划公开日期如需调整，请在审批意见中写明，由办公室用 `dangwu decide --scope/--planned` 记录。",
+        )
+    if fingerprint(current, kind.prefilled) != ident.fingerprint:
+        raise FormRejected("审批表已过期：下发后台账中该事项已变更。", hint="请向党务公开工作办公室索取最新的审批表。")
+    result, problem = read_choice(fields.get("审批结果", ""), RESULTS)
+    if problem:
+        raise FormRejected(f"“审批结果”{problem}。", hint="请在“同意公开”或“不予公开”前打勾（☑/√），或删去未选的一项。")
+    who = " ".join(fields.get("审批人", "").split())
+    if not who:
+        raise FormRejected("“审批人”为空。", hint="请由审批人签名（或填写姓名）后重新提交。")
+    raw = fields.get("审批日期", "").strip()
+    try:
+        when = parse_date(raw)
+    except ValueError:
+        raise FormRejected(f"“审批日期”填写的“{raw}”不是日期。", hint="请写成 2026年12月3日 或 2026-12-03。") from None
+    if when is None:
+        raise FormRejected("“审批日期”为空。", hint="请填写审批日期后重新提交。")
+    if when > today():
+        raise FormRejected(f"“审批日期”{when.isoformat()} 晚于今天，不能是将来的日期。", hint="请填写实际审批的日期。")
+    state = APPROVED if result == "同意公开" else REFUSED
+    # the secrecy review and the leader's opinion are kept with the decision (the sheet has one opinion column)
+    parts = [f"{label}：{fields[label].strip()}" for label in ("保密审查意见", "分管领导意见") if fields.get(label, "").strip()]
+    opinion = "；".join([*parts, fields.get("审批意见", "").strip() or result]) if parts else fields.get("审批意见", "").strip() or result
+    row.set("审批状态", state, context=context)
+    row.set("审批意见", opinion, context=context)
+    row.set("审批人", who, context=context)
+    row.set("审批日期", when, context=context)
+    ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{state}"))
+    return Applied(APPLIED, f"审批结果：{state}（审批人 {who}，{when.isoformat()}）。", [row])

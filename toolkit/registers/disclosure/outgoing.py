@@ -1,0 +1,72 @@
+"""党务公开 forms going out: the 党务公开审批表 and which items get one."""
+
+from __future__ import annotations
+
+from ...dates import cn_date, today
+from ...errors import UsageError
+from ...ledger.workbook import ChangeContext, Ledger, Row
+from ..units import Units
+from .rules import UNDECIDED, approval_of, decided
+from .sheets import DISCLOSURE
+
+ROLE = "审批"  # the identity's role: the form goes to the committee, through the proposing unit
+
+
+def item_values(row: Row, units: Units) -> dict[str, str]:
+    """The item's fields as every disclosure form prints them (the fingerprinted part)."""
+    proposer = row.text("提出部门")
+    return {
+        "公开编号": row.number,
+        "公开事项": row.text("公开事项"),
+        "公开类别": row.text("公开类别"),
+        "公开内容摘要": row.text("公开内容摘要") or "（见附件）",
+        "提出部门": (units.canonical(proposer) if proposer else "") or "（未填）",
+        "公开范围": row.text("公开范围") or "（未填）",
+        "公开形式": row.text("公开形式") or "（未填）",
+        "时限类型": row.text("时限类型") or "（未填）",
+        "计划公开日期": cn_date(row.date("计划公开日期")) or "（未定）",
+    }
+
+
+def approval_values(row: Row, units: Units, unit: str, role: str, settings, extra: dict) -> dict[str, str]:
+    """Every field of the 党务公开审批表."""
+    return {**item_values(row, units), "发文机关": settings.org_name, "填表日期": cn_date(today())}
+
+
+def recipient(row: Row, units: Units) -> str:
+    """Who fills the form in: the proposing unit (else the office), as the identity names it."""
+    proposer = row.text("提出部门")
+    return (units.canonical(proposer) if proposer else "") or "党委办公室"
+
+
+def select_for_approval(ledger: Ledger, units: Units, ids=(), unit=None, force=False, settings=None):
+    """(row, unit, role, extra) jobs: items never sent for approval; with --force or --id also those waiting (待审批)."""
+    rows = ledger.sheet(DISCLOSURE.name).rows()
+    wanted = set(ids)
+    missing = sorted(wanted - {r.number for r in rows})
+    if missing:
+        raise UsageError(f"台账中没有这些公开编号：{'、'.join(missing)}。", hint="请用 `dangwu status --register 党务公开` 查看现有编号。")
+    target = units.canonical(unit) if unit else None
+    if unit and not units.get(unit):
+        raise UsageError(f"“承办单位”表中没有单位“{unit}”。", hint="请使用单位全称或简称。")
+    jobs, skipped = [], []
+    for row in rows:
+        if wanted and row.number not in wanted:
+            continue
+        if decided(row):
+            skipped.append(f"{row.number or '（待编号）'}（{approval_of(row)}）")
+            continue
+        if row.text("审批状态") == UNDECIDED and not (force or wanted):
+            skipped.append(f"{row.number}（已送审批）")
+            continue
+        name = recipient(row, units)
+        if target and name != target:
+            continue
+        jobs.append((row, name, ROLE, {}))
+    return jobs, skipped
+
+
+def mark_sent_for_approval(row: Row, role: str, extra: dict, context: ChangeContext) -> None:
+    """After the form is written: 审批状态 待审批 (the item waits for the committee)."""
+    if not row.text("审批状态"):
+        row.set("审批状态", UNDECIDED, context=context)

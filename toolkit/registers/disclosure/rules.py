@@ -1,0 +1,100 @@
+"""党务公开 rules (校党委党务公开工作制度 三(一)): 审批 → 执行 → 反馈 → 再公开, read from the row.
+
+The stage of an item is read from its 审批状态 and dates (ledger.md: "publication progress is read
+from the dates"); the register's settings live in dangwu.toml's [disclosure] section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ...dates import today
+from ...errors import UsageError
+from ...ledger.workbook import ChangeContext, Ledger, Row
+from .sheets import DISCLOSURE, SCOPES
+
+UNDECIDED, APPROVED, REFUSED = "待审批", "已批准", "不予公开"
+STAGES = ("待审批", "待公开", "党内公开中", "公示中", "待处理反馈", "待再公开", "已完成", "不予公开")
+DEFAULT_OFFICE = "党务公开工作办公室"
+
+
+def approval_of(row: Row) -> str:
+    """The row's 审批状态, blank counting as 待审批."""
+    return row.text("审批状态") or UNDECIDED
+
+
+def decided(row: Row) -> bool:
+    """Whether the committee has decided the item (已批准 or 不予公开)."""
+    return approval_of(row) in (APPROVED, REFUSED)
+
+
+def stage(row: Row, now: dt.date | None = None) -> str:
+    """Where the item stands: 待审批, 不予公开, 待公开, 党内公开中, 公示中, 待处理反馈, 待再公开 or 已完成."""
+    now = now or today()
+    state = approval_of(row)
+    if state != APPROVED:
+        return state if state == REFUSED else UNDECIDED
+    if row.date("再公开日期"):
+        return "已完成"
+    published, until = row.date("公开日期"), row.date("公开截止日期")
+    inner, inner_until = row.date("党内公开日期"), row.date("党内公开截止日期")
+    if published:
+        if until and now <= until:
+            return "公示中"
+        if row.int("反馈意见数") and not row.text("处理情况"):
+            return "待处理反馈"
+        return "待再公开" if row.int("反馈意见数") else "已完成"
+    if inner and (not inner_until or now <= inner_until):
+        return "党内公开中"
+    return "待公开"
+
+
+def find_row(ledger: Ledger, number: str) -> Row | None:
+    """The 党务公开台账 row with this 公开编号."""
+    return ledger.sheet(DISCLOSURE.name).by_number().get(number)
+
+
+def open_row(ledger: Ledger, number: str) -> Row:
+    """The row with this number, or UsageError saying how to find the right one."""
+    row = find_row(ledger, number)
+    if row is None:
+        raise UsageError(f"台账中没有公开编号为 {number} 的党务公开事项。", hint="请用 `dangwu status --register 党务公开` 查看现有编号。")
+    return row
+
+
+def decide(
+    row: Row,
+    approve: bool,
+    by: str,
+    when: dt.date,
+    opinion: str,
+    context: ChangeContext,
+    scope: str = "",
+    planned: dt.date | None = None,
+) -> None:
+    """Record the committee's decision on an undecided item (journalled); scope and date amended only this way."""
+    if decided(row):
+        raise UsageError(
+            f"{row.number} 已审批（{approval_of(row)}，审批人 {row.text('审批人') or '未记录'}），不能再次审批。",
+            hint="如需改变审批结果，请在台账中改正并说明理由（变更记录会留存）。",
+        )
+    who = " ".join(by.split())
+    if not who:
+        raise UsageError("请用 --by 写明审批人姓名。")
+    if when > today():
+        raise UsageError(f"审批日期 {when.isoformat()} 晚于今天，不能是将来的日期。")
+    if scope and scope not in SCOPES:
+        raise UsageError(f"公开范围“{scope}”不在可选范围内。", hint=f"可选：{'、'.join(SCOPES)}。")
+    row.set("审批状态", APPROVED if approve else REFUSED, context=context)
+    row.set("审批意见", opinion.strip() or ("同意公开" if approve else "不予公开"), context=context)
+    row.set("审批人", who, context=context)
+    row.set("审批日期", when, context=context)
+    if scope:
+        row.set("公开范围", scope, context=context)
+    if planned:
+        row.set("计划公开日期", planned, context=context)
+
+
+def office(settings) -> str:
+    """The office signing announcements (落款): [disclosure] office, default 党务公开工作办公室."""
+    return str(settings.section("disclosure").get("office", DEFAULT_OFFICE))
