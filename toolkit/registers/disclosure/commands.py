@@ -64,7 +64,9 @@ def decide(wsdir, numbers, decision, by, when, opinion, scope, planned):
         planned=_date("--planned", planned),
     )
     for row in rows:
-        click.echo(f"{row.number} {row.text('审批状态')}（审批人：{row.text('审批人')}，审批日期：{row.text('审批日期')}）：{row.text('审批意见')}")
+        click.echo(
+            f"{row.number} {row.text('审批状态')}（审批人：{row.text('审批人')}，审批日期：{row.text('审批日期')}）：{row.text('审批意见')}"
+        )
 
 
 COMMANDS = [decide]

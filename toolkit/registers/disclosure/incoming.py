@@ -17,7 +17,9 @@ def apply_approval(ws, ledger, units, ident, kind, form, context) -> Applied:
     """The committee's decision as written on the returned form: 审批状态, 审批意见, 审批人, 审批日期 (journalled)."""
     row = find_row(ledger, ident.number)
     if row is None:
-        raise FormRejected(f"台账中没有公开编号为 {ident.number} 的党务公开事项。", hint="请核对编号；若事项已删除，请联系党务公开工作办公室。")
+        raise FormRejected(
+            f"台账中没有公开编号为 {ident.number} 的党务公开事项。", hint="请核对编号；若事项已删除，请联系党务公开工作办公室。"
+        )
     if decided(row):
         raise ItemClosed(
             f"{ident.number} 已审批（{approval_of(row)}，审批日期 {row.text('审批日期') or '未记录'}），不再接收审批表。",
@@ -29,7 +31,9 @@ def apply_approval(ws, ledger, units, ident, kind, form, context) -> Applied:
         raise FormRejected(f"表单结构被改动，找不到“{'、'.join(missing)}”栏。", hint="请使用下发的审批表原表填写，不要删改表格。")
     current = item_values(row, units)
     if fingerprint(fields, kind.prefilled) != ident.fingerprint:
-        diffs = [f"{k}（表单为“{fields[k]}”，台账为“{current[k]}”）" for k in kind.prefilled if normalise(fields[k]) != normalise(current[k])]
+        diffs = [
+            f"{k}（表单为“{fields[k]}”，台账为“{current[k]}”）" for k in kind.prefilled if normalise(fields[k]) != normalise(current[k])
+        ]
         raise FormRejected(
             "审批表上预填的内容被改动：" + ("；".join(diffs) or "内容与下发时不一致") + "。",
             hint="公开范围或计划公开日期如需调整，请在审批意见中写明，由办公室用 `dangwu decide --scope/--planned` 记录。",

@@ -48,7 +48,9 @@ class DisclosureStatus:
         return {"today": self.today, "total": self.total, "counts": self.counts, "open": [asdict(i) for i in self.open_items]}
 
     def lines(self) -> list[tuple[str, str | None]]:
-        out: list[tuple[str, str | None]] = [(f"党务公开事项共 {self.total} 项：" + "，".join(f"{k} {v}" for k, v in self.counts.items()), None)]
+        out: list[tuple[str, str | None]] = [
+            (f"党务公开事项共 {self.total} 项：" + "，".join(f"{k} {v}" for k, v in self.counts.items()), None)
+        ]
         if self.open_items:
             out.append(("未完成事项（红：已过计划公开日期；黄：临近；绿：正常）：", None))
             rows = [["公开编号", "阶段", "预警", "公开事项"]]
