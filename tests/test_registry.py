@@ -17,6 +17,7 @@ import pytest
 
 import toolkit
 from toolkit import registers
+from toolkit.archive.spec import ArchiveSpec
 from toolkit.errors import FormRejected, UsageError
 from toolkit.forms.fill import fill_form
 from toolkit.forms.identity import fingerprint
@@ -26,6 +27,8 @@ from toolkit.ledger import schema as S
 from toolkit.ledger.validate import Problem
 from toolkit.ledger.workbook import ChangeContext, Ledger
 from toolkit.registers.base import APPLIED, Applied, Register
+
+from .conftest import digest
 
 ROOT = Path(__file__).resolve().parent.parent
 PIPELINES = [
@@ -219,3 +222,25 @@ def test_pipelines_import_no_register_package(module):
             tail = parts[parts.index("registers") + 1 :] if "registers" in parts else []
             named = set(tail) | {a.name for a in node.names}
             assert not named & (packages | old_modules), f"{module} imports a register: {ast.unparse(node)}"
+
+
+def test_archive_refuses_a_register_it_cannot_file(probe):
+    with pytest.raises(UsageError, match="“党务公开”暂不归档"):
+        toolkit.archive(probe, 2026, "党务公开")
+
+
+def test_archive_never_gives_a_register_another_registers_codes(probe, monkeypatch):
+    """A register without its own 保管期限 and 机构（问题）代码 is refused: 档号 must not collide across registers."""
+
+    class Filed(ArchiveSpec):
+        def items(self, ledger, year):
+            rows = ledger.sheet(PROBE.name).rows()
+            return rows, rows, []
+
+    monkeypatch.setattr(Probe, "archive", Filed())
+    before = digest(probe.ledger_path)
+    with pytest.raises(UsageError) as info:
+        toolkit.archive(probe, 2026, "probe")
+    assert "没有“试点”的归档设置" in info.value.message
+    assert '[archive.retention] 中加一行 "试点"' in info.value.hint and "[archive.org_code]" in info.value.hint
+    assert digest(probe.ledger_path) == before and not (probe.archive / "2026").exists()

@@ -94,7 +94,7 @@ def archive(ws: Workspace, year: int, register: str | None = None, *, rebuild: b
     if spec is None:
         raise UsageError(f"“{register}”暂不归档。", hint=f"可归档：{'、'.join(r.name for r in all_registers() if r.archive)}。")
     s = ws.settings
-    missing = [key for key, table in (("retention", s.retention), ("org_codes", s.org_codes)) if register not in table]
+    missing = [key for key, table in (("retention", s.retention), ("org_code", s.org_codes)) if register not in table]
     if missing:  # never another register's codes: 档号 must not collide across registers
         lines = "；".join(f'[archive.{key}] 中加一行 "{register}" = …' for key in missing)
         raise UsageError(f"dangwu.toml 中没有“{register}”的归档设置。", hint=f'请在 {lines}（保管期限如 "D30"，机构或问题代码如 "GK"）。')
