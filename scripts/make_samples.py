@@ -227,6 +227,60 @@ CASES = [
          fb(BOX_WIP, "师德失范问题排查已完成，负面清单正在修订。", 办理时限="2026年12月31日"), make="pdf",
          reason="预填的内容被改动：办理时限"),
 ]
+
+# 党务公开: rows entered by the office and sent for approval on APPROVAL_DAY; decisions come back in inbox/ (APPROVALS)
+DISCLOSURE_HEADERS = ("公开类别", "公开事项", "公开内容摘要", "提出部门", "公开范围", "公开形式", "时限类型", "计划公开日期")
+DISCLOSURES = [  # numbered GK-2026-001.. by `generate approval`
+    ("党务运行基本情况", "2026年第四季度党费收缴管理情况", "全校各党支部第四季度党费收缴、使用和管理情况", "党委组织部", "全体党员",
+     "支部党员大会、党建信息平台", "常规性", D(2026, 12, 25)),
+    ("基层组织建设情况", "2026年下半年拟发展党员对象公示", "信息工程学院党总支拟发展的12名党员对象基本情况", "信息工程学院", "全体教职工",
+     "学院公示栏、校园网", "临时性", D(2026, 11, 30)),
+    ("思想政治建设情况", "学生心理危机干预个案处置情况", "2026年秋季学期学生心理危机干预个案及处置过程", "学生工作处", "社会",
+     "校园网", "临时性", D(2026, 12, 10)),
+    ("干部选拔任用情况", "2026年度中层干部选拔任用工作情况", "年度中层干部选拔任用工作开展情况及“一报告两评议”安排", "党委组织部", "党政领导干部",
+     "中层干部会议", "阶段性", D(2026, 12, 18)),
+    ("思想政治建设情况", "2026年意识形态工作责任制落实情况", "学校党委落实意识形态工作责任制的主要做法和成效", "党委宣传部", "全体教职工",
+     "校园网、教职工大会", "阶段性", D(2026, 12, 22)),
+    ("党风廉政建设", "2026年度党风廉政建设责任制落实情况", "学校党委落实全面从严治党主体责任和党风廉政建设责任制情况", "党委办公室",
+     "全体党员", "党员大会、党建信息平台", "阶段性", D(2026, 12, 30)),
+]
+APPROVAL_DAY = D(2026, 11, 23)  # the office sends the 审批表 (a Monday after the items are entered)
+DEMO_DAY = D(2026, 12, 4)  # the earliest day the demo runs: no 审批日期 after it
+PAPER_ITEM = 6  # decided on paper in the demo (`dangwu decide`): no form comes back
+APPROVE = "☑同意公开\u3000\u3000□不予公开"
+
+
+@dataclass
+class Approval:
+    """One returned 党务公开审批表 in inbox/ and what ingest should do with it."""
+
+    file: str
+    what: str
+    expect: str  # 已更新 / 退回
+    item: int  # 1-based row of DISCLOSURES
+    answers: dict
+    make: str = "fill"  # fill / pdf (exported by LibreOffice)
+    reason: str = ""  # text the message must contain
+    state: str = "待审批"  # 审批状态 after ingest
+
+
+APPROVALS = [
+    Approval("党务公开审批表_同意公开.docx", "同意公开（☑ 勾选），附保密审查意见和分管领导意见", "已更新", 1,
+             {"保密审查意见": "经审查，不涉及国家秘密和工作秘密。", "分管领导意见": "同意。王立新", "审批结果": APPROVE,
+              "审批意见": "同意按计划在支部党员大会和党建信息平台公开。", "审批人": "陈志远", "审批日期": "2026年11月26日"}, state="已批准"),
+    Approval("党务公开审批表_同意公开_导出PDF.pdf", "同意公开，填写后导出为 PDF（LibreOffice）", "已更新", 2,
+             {"保密审查意见": "公示内容不含身份证号等个人敏感信息。", "审批结果": APPROVE, "审批意见": "同意公示，公示期5个工作日。",
+              "审批人": "王立新", "审批日期": "2026-11-25"}, make="pdf", state="已批准"),
+    Approval("党务公开审批表_不予公开_附意见.docx", "不予公开（☑ 勾选），审批意见写明理由", "已更新", 3,
+             {"审批结果": "□同意公开\u3000\u3000☑不予公开",
+              "审批意见": "涉及学生个人隐私，不予公开；相关工作情况纳入年度学生工作总结，在校内通报。", "审批人": "陈志远",
+              "审批日期": "2026年11月27日"}, state="不予公开"),
+    Approval("党务公开审批表_两项都勾选.docx", "“同意公开”和“不予公开”都打了勾", "退回", 4,
+             {"审批结果": "☑同意公开\u3000\u3000☑不予公开", "审批意见": "范围限于党政领导干部。", "审批人": "陈志远",
+              "审批日期": "2026年11月30日"}, reason="同时勾选了同意公开和不予公开"),
+    Approval("党务公开审批表_未填审批人.docx", "勾选同意公开，审批人空白", "退回", 5,
+             {"审批结果": APPROVE, "审批意见": "同意公开。", "审批人": "", "审批日期": "2026年12月1日"}, reason="“审批人”为空"),
+]
 # fmt: on
 
 
@@ -295,8 +349,33 @@ def build_ledger(root: Path) -> tuple[Workspace, list[str], dict]:
     edit_ledger(ws.ledger_path, changes, NEW_ITEMS)
     close_item(ws, numbers[CLOSED - 1], notices)
     check_dates(numbers, issued)
+    approvals = send_for_approval(ws)
     shutil.rmtree(root / ".backup", ignore_errors=True)
-    return ws, numbers, notices
+    return ws, numbers, notices, approvals
+
+
+def send_for_approval(ws: Workspace) -> dict:
+    """Enter the 党务公开 items and generate their 审批表 on APPROVAL_DAY; returns {公开编号: Generated}."""
+    wb = openpyxl.load_workbook(ws.ledger_path)
+    sheet = wb[S.DISCLOSURE.name]
+    headers = [c.value for c in sheet[1]]
+    used = [r for r in range(2, sheet.max_row + 1) if any(c.value is not None for c in sheet[r])]
+    for r, values in enumerate(DISCLOSURES, start=max(used, default=1) + 1):
+        for header, value in zip(DISCLOSURE_HEADERS, values):
+            write(sheet.cell(r, headers.index(header) + 1), value)
+    wb.save(ws.ledger_path)
+    os.environ["DANGWU_TODAY"] = APPROVAL_DAY.isoformat()
+    try:
+        result = toolkit.generate(ws, "approval")
+    finally:
+        del os.environ["DANGWU_TODAY"]
+    if len(result.numbered) != len(DISCLOSURES) or len(result.documents) != len(DISCLOSURES):
+        sys.exit(f"approval forms: numbered {result.numbered}, {len(result.documents)} forms for {len(DISCLOSURES)} items")
+    for case in APPROVALS:  # decided after the form went out, and not after the day the demo runs
+        when = parse_date(case.answers["审批日期"])
+        if not APPROVAL_DAY < when <= DEMO_DAY:
+            sys.exit(f"{case.file}: 审批日期 {when} is not between {APPROVAL_DAY} and {DEMO_DAY}")
+    return {d.number: d for d in result.documents}
 
 
 def close_item(ws: Workspace, number: str, notices: dict) -> None:
@@ -385,7 +464,7 @@ def encrypted_pdf(pdf: Path, dst: Path) -> None:
     writer.write(str(dst))
 
 
-def export_pdfs(cases: list[tuple[Case, Path]], ws: Workspace, tmp: Path) -> None:
+def export_pdfs(cases: list[tuple[Case | Approval, Path]], ws: Workspace, tmp: Path) -> None:
     """Export the filled forms to PDF in one LibreOffice call, then spoil some as the cases say."""
     if not shutil.which("pdftoppm"):
         sys.exit("poppler (pdftoppm) is needed for the scanned PDF sample; run `make setup`.")
@@ -408,9 +487,18 @@ def export_pdfs(cases: list[tuple[Case, Path]], ws: Workspace, tmp: Path) -> Non
             raise ValueError(case.make)
 
 
-def build_inbox(ws: Workspace, numbers: list[str], notices: dict, tmp: Path) -> None:
-    """Make one file in inbox/ per case."""
-    to_pdf: list[tuple[Case, Path]] = []
+def build_inbox(ws: Workspace, numbers: list[str], notices: dict, approvals: dict, tmp: Path) -> None:
+    """Make one file in inbox/ per case and per returned 审批表."""
+    to_pdf: list[tuple[Case | Approval, Path]] = []
+    numbered = list(approvals)
+    for i, case in enumerate(APPROVALS):
+        filled = fill_form(approvals[numbered[case.item - 1]].path, tmp / f"gk{i:02d}.docx", case.answers)
+        if case.make == "fill":
+            shutil.move(filled, ws.inbox / case.file)
+        elif case.make == "pdf":
+            to_pdf.append((case, filled))
+        else:
+            raise ValueError(case.make)
     for i, case in enumerate(CASES):
         dst = ws.inbox / case.file
         if case.make == "txt":
@@ -454,9 +542,10 @@ def updated(case: Case) -> str:
     return f"状态改为“{case.state}”{done}{text}"
 
 
-def write_readme(root: Path, numbers: list[str]) -> None:
+def write_readme(root: Path, numbers: list[str], gk: list[str]) -> None:
     """samples/README.md: what the workspace holds and what each inbox file should do."""
     reset = f"{numbers[NOTIFIED]}～{numbers[-1]}"
+    pdfs = sum(c.file.endswith(".pdf") for c in [*CASES, *APPROVALS])
     lines = [
         "# dangwu 样例工作区",
         "",
@@ -473,9 +562,12 @@ def write_readme(root: Path, numbers: list[str]) -> None:
         f"  - {numbers[0]}～{numbers[NOTIFIED - 1]}：已下发通知单（状态“已通知”），其中 {numbers[CLOSED - 1]} 已审核办结（其反馈表已登记，在 processed/ 中）；",
         f"  - {reset}：已编号、尚未下发（状态空白，即“已立项”）；",
         f"  - 最后 {len(NEW_ITEMS)} 项：刚登记、立项编号空白，运行 generate 时自动编号。",
+        f"- `ledger.xlsx` 中的“党务公开台账”{len(DISCLOSURES)} 项（{gk[0]}～{gk[-1]}），覆盖常规性、阶段性、临时性三种时限和四种公开范围，"
+        f"计划公开日期在 2026年11月至12月；{APPROVAL_DAY.month}月{APPROVAL_DAY.day}日已生成审批表，审批状态均为“待审批”。",
         "- `outbox/督查督办通知单/`：已下发的通知单（主办单位一份，每个协办单位各一份）。",
-        f"- `inbox/`：各单位交回的 {len(CASES)} 个文件（{sum(c.file.endswith('.pdf') for c in CASES)} 个是由通知单导出的 PDF），"
-        "包括正常填写的和各种应退回的情况（见下表）。",
+        "- `outbox/党务公开审批表/`：已送审批的党务公开审批表（每个事项一份，由提出部门报送）。",
+        f"- `inbox/`：交回的 {len(CASES) + len(APPROVALS)} 个文件：各单位的督查督办反馈 {len(CASES)} 个、"
+        f"党务公开审批表 {len(APPROVALS)} 个；其中 {pdfs} 个是由表单导出的 PDF。包括正常填写的和各种应退回的情况（见下表）。",
         "- `processed/`：已登记的反馈表（目前只有已办结事项的一份）；`rejected/`、`archive/`：空文件夹。"
         "ingest 处理后的文件移到 processed/ 或 rejected/，归档文件生成在 archive/。",
         "",
@@ -485,12 +577,14 @@ def write_readme(root: Path, numbers: list[str]) -> None:
         "generate notice --pdf --merge（为新立项的事项生成通知单、PDF 和合并打印文件；再运行一次不会重复生成）→ "
         "ingest（读取 inbox/ 中交回的表单）→ status（红黄绿预警）→ generate reminder（为逾期事项生成催办通知单）→ "
         "review（审核通过一批待审核事项，退回一项重办并生成重办通知）→ report --year 2026 --pdf（年度工作情况报告及其 PDF）→ "
+        "generate approval（党务公开审批表：已审批和已送审批的事项不再生成；为审批表被退回的两项用 --id 重新生成）→ "
+        f"decide {gk[PAPER_ITEM - 1]} --approve（登记党委纸面审批的决定）→ status --register 党务公开（党务公开事项的阶段和红黄绿预警）→ "
         "archive --year 2026（年终立卷归档）→ verify（校验归档文件）。"
         "请不要直接对本目录运行 `dangwu ingest`（它会把 inbox/ 中的文件移走并修改台账）。",
         "",
         "## inbox/ 中的文件及预期结果",
         "",
-        "按文件名排序处理。“已更新”表示事项已按表单更新；“已登记”表示协办单位的反馈已记入“办理进展”，事项状态不变；"
+        "按文件名排序处理（两类表单混在一起，按识别码分别记入督查督办台账或党务公开台账）。“已更新”表示事项已按表单更新；“已登记”表示协办单位的反馈已记入“办理进展”，事项状态不变；"
         "“退回”和“重复”的文件移到 rejected/，旁附“.原因.txt”，台账不作改动。",
         "",
         "| 文件 | 情况 | 事项 | 预期结果 |",
@@ -500,7 +594,62 @@ def write_readme(root: Path, numbers: list[str]) -> None:
         item = numbers[case.item - 1] if case.item else "—"
         outcome = f"{case.expect}：{case.reason or updated(case)}"
         lines.append(f"| `{case.file}` | {case.what} | {item} | {outcome} |")
+    lines += [
+        "",
+        "### 党务公开审批表",
+        "",
+        "“已更新”表示审批结果已记入党务公开台账（审批状态、审批意见、审批人、审批日期；保密审查意见和分管领导意见并入审批意见）；"
+        "“退回”的文件移到 rejected/，旁附“.原因.txt”，事项仍为“待审批”。",
+        "",
+        "| 文件 | 情况 | 事项 | 预期结果 |",
+        "|---|---|---|---|",
+    ]
+    for case in sorted(APPROVALS, key=lambda c: c.file):
+        when = parse_date(case.answers["审批日期"]).isoformat()
+        decided = f"审批状态改为“{case.state}”（审批人 {case.answers['审批人']}，审批日期 {when}）"
+        outcome = f"{case.expect}：" + (case.reason if case.expect == "退回" else decided)
+        lines.append(f"| `{case.file}` | {case.what} | {gk[case.item - 1]} {DISCLOSURES[case.item - 1][1]} | {outcome} |")
+    paper = gk[PAPER_ITEM - 1]
+    lines += [
+        "",
+        f"{paper}（{DISCLOSURES[PAPER_ITEM - 1][1]}）没有交回审批表：党委纸面审批后，演示中用 "
+        f"`dangwu decide {paper} --approve --by 陈志远 --date 2026-12-03 …` 登记，审批状态改为“已批准”。",
+        "",
+        "审批表被退回的两项仍为“待审批”，演示中用 `dangwu generate approval --id` 为其重新生成审批表。"
+        "演示最后的 `dangwu status --register 党务公开`：待审批 2，待公开 3，不予公开 1"
+        f"（不予公开的事项不再列出；{gk[1]} 计划 {DISCLOSURES[1][7].month}月{DISCLOSURES[1][7].day}日公开而尚未公开，显示为红色逾期）。",
+    ]
     (root / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def verify_approvals(ws: Workspace, outcomes: dict) -> bool:
+    """Compare the returned 审批表's outcomes (popped from ``outcomes``) and the 党务公开台账 with APPROVALS."""
+    ok = True
+    sheet = openpyxl.load_workbook(ws.ledger_path)[S.DISCLOSURE.name]
+    headers = [c.value for c in sheet[1]]
+    rows = [{h: c.value for h, c in zip(headers, r)} for r in sheet.iter_rows(min_row=2) if r[0].value]
+    for case in sorted(APPROVALS, key=lambda c: c.file):
+        o = outcomes.pop(case.file, None)
+        row = rows[case.item - 1]
+        problems = []
+        if o is None:
+            problems.append("not ingested")
+        elif o.result != case.expect or case.reason not in o.message or o.number != row["公开编号"]:
+            problems.append(f"expected {case.expect} ({case.reason}) for {row['公开编号']}")
+        if row.get("审批状态") != case.state:
+            problems.append(f"审批状态 {row.get('审批状态')} != {case.state}")
+        if case.expect == "已更新" and row.get("审批人") != case.answers["审批人"]:
+            problems.append(f"审批人 {row.get('审批人')!r} != {case.answers['审批人']!r}")
+        print(
+            f"{'OK  ' if not problems else 'FAIL'} [{o.result if o else '-'}] {case.file}  {o.number if o else ''} {o.unit if o else ''}："
+            f"{o.message.replace(chr(10), ' ') if o else ''}" + (f"  <-- {'; '.join(problems)}" if problems else "")
+        )
+        ok &= not problems
+    paper = rows[PAPER_ITEM - 1]
+    if paper.get("审批状态") != "待审批" or any(c.item == PAPER_ITEM for c in APPROVALS):
+        print(f"FAIL {paper['公开编号']}: the item decided on paper must wait (审批状态 {paper.get('审批状态')})")
+        ok = False
+    return ok
 
 
 def verify(samples: Path) -> bool:
@@ -540,6 +689,7 @@ def verify(samples: Path) -> bool:
                 f"{o.message.replace(chr(10), ' ') if o else ''}" + (f"  <-- {'; '.join(problems)}" if problems else "")
             )
             ok &= not problems
+        ok &= verify_approvals(ws, outcomes)
         for name in outcomes:
             print(f"FAIL [?] {name}: no case describes this file")
             ok = False
@@ -563,18 +713,21 @@ def main() -> int:
         sys.exit(f"{args.out} is not empty and not a workspace: refusing to delete it")
     os.environ.setdefault("DANGWU_USER", "督查小组")
     shutil.rmtree(args.out, ignore_errors=True)
-    ws, numbers, notices = build_ledger(args.out)
+    ws, numbers, notices, approvals = build_ledger(args.out)
     with tempfile.TemporaryDirectory() as tmp:
-        build_inbox(ws, numbers, notices, Path(tmp))
-    write_readme(args.out, numbers)
+        build_inbox(ws, numbers, notices, approvals, Path(tmp))
+    write_readme(args.out, numbers, list(approvals))
     problems = [p for p in toolkit.check(ws) if p.level == "error"]
     for p in problems:
         print(p)
-    notices_written = len(list(ws.outbox.rglob("*.docx")))
+    notices_written = len(list((ws.outbox / "督查督办通知单").glob("*.docx")))
     (args.out / LOCK_NAME).unlink(missing_ok=True)  # the commands' workspace lock: not part of the sample
     if (args.out / ".dangwu").is_dir() and not any((args.out / ".dangwu").iterdir()):
         (args.out / ".dangwu").rmdir()  # ingest's (empty) folder for its run's intent
-    print(f"samples written to {args.out}: {len(ITEMS) + len(NEW_ITEMS)} items, {notices_written} notices, {len(CASES)} inbox files")
+    print(
+        f"samples written to {args.out}: {len(ITEMS) + len(NEW_ITEMS)} items, {notices_written} notices, "
+        f"{len(DISCLOSURES)} disclosure items, {len(approvals)} approval forms, {len(CASES) + len(APPROVALS)} inbox files"
+    )
     if problems:
         return 1
     if args.verify:

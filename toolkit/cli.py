@@ -69,12 +69,13 @@ def generate():
     """批量生成表单（.docx）。"""
 
 
-def _generate_command(kind_code: str, label: str, help_text: str):
+def _generate_command(kind):
     """A `generate <kind>` command with the options every form kind shares (one per form kind of every register)."""
+    kind_code, label = kind.command_name, kind.label or kind.title
 
-    @generate.command(kind_code, help=help_text)
+    @generate.command(kind_code, help=kind.help or f"生成{kind.title}。")
     @workspace_option
-    @click.option("--id", "ids", multiple=True, metavar="立项编号", help="只生成这些立项编号（可重复）。")
+    @click.option("--id", "ids", multiple=True, metavar=kind.id_label, help=f"只生成这些{kind.id_label}（可重复）。")
     @click.option("--unit", metavar="单位", help="只生成发给该单位的表单（全称或简称）。")
     @click.option("--force", is_flag=True, help="重新生成已生成过的表单。")
     @click.option("--dry-run", is_flag=True, help="只列出将生成的文件，不写文件、不改台账。")
@@ -101,10 +102,9 @@ def _generate_command(kind_code: str, label: str, help_text: str):
         items = len({d.number or d.identity.rsplit("|", 1)[-1] for d in result.documents})
         skipped = ""
         if result.skipped:
-            # with --force only 已办结 items are left out, and naming them with --id brings them back
-            how = "已办结的事项须用 --id 指明才会重新生成" if force else "重新生成请加 --force"
+            how = kind.skip_hints[1] if force else kind.skip_hints[0]  # what, if anything, brings them back
             listed = "、".join(result.skipped[:5]) + ("等" if len(result.skipped) > 5 else "")
-            skipped = f"；跳过 {len(result.skipped)} 个事项（{listed}；{how}）"
+            skipped = f"；跳过 {len(result.skipped)} 个事项（{listed}{'；' + how if how else ''}）"
         click.echo(f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）{skipped}。")
         _report_print_files(ws, result)
 
@@ -113,7 +113,7 @@ def _generate_command(kind_code: str, label: str, help_text: str):
 
 for _register in all_registers():
     for _kind in _register.kinds:
-        _generate_command(_kind.command_name, _kind.label or _kind.title, _kind.help or f"生成{_kind.title}。")
+        _generate_command(_kind)
 
 
 def _report_print_files(ws, result) -> None:

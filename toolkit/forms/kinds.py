@@ -30,6 +30,8 @@ class FormKind:
     label: str = ""  # short Chinese name for messages and progress: 通知单
     help: str = ""  # the `dangwu generate <command>` help text
     command: str = ""  # the `dangwu generate` subcommand (default: the code); not part of the identity
+    id_label: str = "编号"  # what --id takes (立项编号, 公开编号)
+    skip_hints: tuple[str, str] = ("重新生成请加 --force", "")  # after skipped items: without --force, with it
 
     @property
     def outdir(self) -> str:
