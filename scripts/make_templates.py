@@ -2,7 +2,7 @@
 
 督查督办通知单 (notice), 催办通知单 (reminder for an overdue item) and 督查督办工作情况报告
 (periodic report with a docxtpl table-row loop); 党务公开审批表 (approval form of a disclosure
-item); all GB/T 9704 A4 page set-up.
+item) and 党务公开意见反馈表 (opinion form anyone may fill in); all GB/T 9704 A4 page set-up.
 """
 
 import datetime
@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from toolkit.forms.kinds import APPROVAL, NOTICE, REMINDER  # noqa: E402
+from toolkit.forms.kinds import APPROVAL, FEEDBACK_FORM, NOTICE, REMINDER  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = ROOT / "templates" / "督查督办"
@@ -34,6 +34,7 @@ OUT = TEMPLATE_DIR / "督查督办通知单.docx"
 REMINDER_OUT = TEMPLATE_DIR / "催办通知单.docx"
 REPORT_OUT = TEMPLATE_DIR / "督查督办工作情况报告.docx"
 APPROVAL_OUT = ROOT / "templates" / APPROVAL.template
+FEEDBACK_FORM_OUT = ROOT / "templates" / FEEDBACK_FORM.template
 TAGS = list(NOTICE.fields)  # the form kinds declare their tags; the templates must carry exactly these
 REMINDER_TAGS = list(REMINDER.fields)
 REPORT_TAGS = ["发文机关", "标题", "期间", "总体情况", "成效", "问题", "要求", "落款单位", "落款日期"]
@@ -113,6 +114,21 @@ APPROVAL_ROWS = [
     ("审批人", "审批日期", Mm(12)),  # room for a handwritten signature
 ]
 APPROVAL_ROW_H = Mm(10)
+# 党务公开意见反馈表: the notice's 28 | 50 | 28 | 50 mm grid (单位或身份, five characters at 14 pt, is
+# 24.7 mm: one line in 28 mm with the 1 mm padding). Rows as APPROVAL_ROWS: the item's number and
+# name prefilled, then the cells the reader fills in, 意见建议 (120 mm) the main part of the page.
+# Head (26 mm), the other rows (40 mm), 反馈方式 on two lines and 落款 (23 mm) leave the 225 mm type
+# area about 15 mm: a 公开事项 on two lines and a somewhat longer opinion still fit the page.
+FEEDBACK_FORM_TAGS = list(FEEDBACK_FORM.fields)
+FEEDBACK_FORM_WIDTHS = [LABEL_W, VALUE_W, LABEL_W, VALUE_W]
+FEEDBACK_FORM_ROWS = [
+    ("公开编号", None, None),
+    ("公开事项", None, None),
+    ("反馈人", "联系方式", None),
+    ("单位或身份", "反馈日期", None),
+    ("意见建议", None, Mm(120)),
+]
+FEEDBACK_FORM_NOTE = "{{ 反馈截止 }}，意见须署真实姓名。本表可复印。"
 # Child order of w:tblPr required by the OOXML schema.
 TBLPR_ORDER = [
     "tblStyle",
@@ -491,6 +507,49 @@ def build_approval(path):
     save(doc, path)
 
 
+def feedback_form_value(label):
+    """The value cell's text for a 意见反馈表 label: its tag when prefilled, else empty (filled in by hand)."""
+    return tag(label) if label in FEEDBACK_FORM.prefilled else ""
+
+
+def add_feedback_form_table(doc):
+    """The 意见反馈表's single table: the item's number and name, then the reader's cells; each label once."""
+    table = doc.add_table(rows=len(FEEDBACK_FORM_ROWS), cols=4)
+    format_table(table, FEEDBACK_FORM_WIDTHS)
+    last = len(FEEDBACK_FORM_ROWS) - 1
+    for i, (row, (left, right, height)) in enumerate(zip(table.rows, FEEDBACK_FORM_ROWS)):
+        if right is None:  # one value merged over columns 1-3
+            pairs = [(row.cells[0], left, merge(row, 1, 3))]
+        else:
+            pairs = [(row.cells[0], left, row.cells[1]), (row.cells[2], right, row.cells[3])]
+        for label_cell, label, value_cell in pairs:
+            # the last row stays with 反馈方式 and 落款 below the table
+            set_cell_font(label_cell, label, label=True, keep=i == last)
+            set_cell_font(value_cell, feedback_form_value(label), keep=i == last)
+        row.height, row.height_rule = height or APPROVAL_ROW_H, WD_ROW_HEIGHT_RULE.AT_LEAST
+        mark_row(row)
+    return table
+
+
+def build_feedback_form(path):
+    """Build the 党务公开意见反馈表 template: issuer, title, deadline line, the table, 反馈方式, 落款, 识别码."""
+    doc = Document()
+    setup_document(doc)
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    add_line(doc, tag("发文机关"), HEITI, 16, line_pt=HEAD_PITCH, align=center, latin=HEITI)
+    add_line(doc, FEEDBACK_FORM.title, XBS, 22, line_pt=30, align=center, latin=XBS)
+    # 小4号 like the 审批表's note: the longest deadline (请于2026年12月31日前反馈) keeps it well inside one line
+    add_line(doc, FEEDBACK_FORM_NOTE, size=12, line_pt=NOTE_PITCH, align=center)
+    add_feedback_form_table(doc)
+    way = add_line(doc, "反馈方式：" + tag("反馈方式"), size=TABLE_PT, line_pt=NOTE_PITCH, align=WD_ALIGN_PARAGRAPH.LEFT)
+    way.paragraph_format.keep_with_next = True
+    # 落款 with no date under it: right-aligned, two characters in from the right margin (右空二字)
+    sign = add_line(doc, tag("落款单位"), line_pt=HEAD_PITCH, align=right, latin=FANGSONG)
+    sign.paragraph_format.right_indent = Pt(16 * 2)
+    add_identity_footer(doc)
+    save(doc, path)
+
+
 def mark_row(row, header=False):
     """Keep a table row on one page; a header row also repeats at the top of each page."""
     trpr = row._tr.get_or_add_trPr()
@@ -698,10 +757,11 @@ def cell_text(tc):
     return "".join(t.text or "" for t in tc.iter(qn("w:t")))
 
 
-def approval_cells(path):
-    """Map each 审批表 label to (its value cell's text, the value's column span); assert each label once."""
+def approval_cells(path, kind=APPROVAL):
+    """Map each label of a form kind (审批表 by default) to (its value cell's text, the value's column span);
+    assert each label once."""
     found = {}
-    labels = set(APPROVAL.prefilled + APPROVAL.feedback)
+    labels = set(kind.prefilled + kind.feedback)
     for table in Document(str(path)).tables:
         for row in table.rows:
             tcs = row._tr.tc_lst  # the row's real cells: a merged cell is one w:tc with a gridSpan
@@ -741,6 +801,41 @@ def verify_approval(path):
     assert "支出明细。" in doc.tables[0].rows[2].cells[1].text, "long 公开内容摘要 not rendered"
 
 
+def verify_feedback_form(path):
+    """Check the 党务公开意见反馈表: exactly its tags, one label cell per label (prefilled ones with their
+    tag, the reader's empty), the 意见建议 row's height, the lines around the table and a render."""
+    xml = check_tags(path, FEEDBACK_FORM_TAGS)
+    used = set(re.findall(r"\{\{ *([^{} ]+) *\}\}", xml))
+    assert used == set(FEEDBACK_FORM_TAGS), f"tags differ from FEEDBACK_FORM.fields: {sorted(used ^ set(FEEDBACK_FORM_TAGS))}"
+    assert "{%" not in xml, "the 意见反馈表 has no block tags"
+    found = approval_cells(path, FEEDBACK_FORM)
+    labels = FEEDBACK_FORM.prefilled + FEEDBACK_FORM.feedback
+    missing = [label for label in labels if label not in found]
+    assert not missing, f"label cells missing: {missing}"
+    wide = {left for left, right, _ in FEEDBACK_FORM_ROWS if right is None}
+    for label, (value, span) in found.items():
+        assert value == feedback_form_value(label), f"{label}: value cell holds {value!r}"
+        assert span == (3 if label in wide else 1), f"{label}: value cell spans {span} columns"
+    check_labels(path, [set(labels)])
+    template = Document(str(path))
+    assert len(template.tables) == 1, "the 意见反馈表 has one table"
+    for row, (left, _, height) in zip(template.tables[0].rows, FEEDBACK_FORM_ROWS):
+        want = (height or APPROVAL_ROW_H).twips
+        assert row.height.twips == want and row.height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST, f"{left} row height"
+    opinion = next(h for left, _, h in FEEDBACK_FORM_ROWS if left == "意见建议")
+    assert opinion.twips >= Mm(70).twips, "意见建议 cell under 70 mm"
+    texts = [p.text for p in template.paragraphs]
+    assert texts[:3] == [tag("发文机关"), FEEDBACK_FORM.title, FEEDBACK_FORM_NOTE], f"head lines: {texts[:3]}"
+    assert texts[-2:] == ["反馈方式：" + tag("反馈方式"), tag("落款单位")], f"lines after the table: {texts[-2:]}"
+    assert template.paragraphs[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT, "落款 not right-aligned"
+    context = {t: f"测试值-{t}" for t in FEEDBACK_FORM_TAGS}
+    rendered, doc = render(path, dict(context, 公开事项=SPECIAL))
+    check_rendered(rendered, context, "公开事项")
+    assert "识别码：测试值-识别码" in rendered, "identity footer not rendered"
+    assert "测试值-反馈截止，意见须署真实姓名。" in rendered and "反馈方式：测试值-反馈方式" in rendered
+    assert "第二段" in doc.tables[0].rows[1].cells[1].text, "公开事项 not rendered in its cell"
+
+
 def main():
     """Build and verify every template, printing the output paths."""
     for builder, checker, path in (
@@ -748,6 +843,7 @@ def main():
         (build_reminder, verify_reminder, REMINDER_OUT),
         (build_report, verify_report, REPORT_OUT),
         (build_approval, verify_approval, APPROVAL_OUT),
+        (build_feedback_form, verify_feedback_form, FEEDBACK_FORM_OUT),
     ):
         builder(path)
         checker(path)

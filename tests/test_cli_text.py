@@ -57,7 +57,7 @@ def all_command_paths(group: click.Group = main, prefix: tuple[str, ...] = ()):
             yield [*prefix, name]
 
 
-COMMAND_NAMES = {name for path in all_command_paths() for name in path}
+COMMAND_NAMES = {part for path in all_command_paths() for name in path for part in (name, *name.split("-"))}  # feedback-form
 
 
 @pytest.mark.parametrize("path", list(all_command_paths()), ids=lambda p: " ".join(p) or "dangwu")

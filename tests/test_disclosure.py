@@ -14,13 +14,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+import toolkit
 from toolkit import generate, ingest, status
 from toolkit.cli import main
 from toolkit.forms.fill import fill_form
 from toolkit.intake.docx_reader import read_docx
 from toolkit.intake.pipeline import REJECTED, all_labels
 
-from .conftest import add_rows, digest, journal_rows
+from .conftest import add_rows, digest, journal_rows, set_cell
 
 SHEET = "党务公开台账"
 ITEMS = [
@@ -209,3 +210,91 @@ def test_a_decision_returned_as_pdf_is_read(sent, soffice, tmp_path):
     row = _rows(sent)["GK-2026-001"]
     assert (row["审批状态"], row["审批人"]) == ("已批准", "王书记")
     assert row["审批意见"] == "保密审查意见：无涉密内容；同意，按计划公开。"  # the secrecy review kept with the decision
+
+
+# ---- 三(一)3 反馈: opinion forms anyone may fill in; each becomes a row of 公开意见反馈
+
+OPINION = {
+    "反馈人": "张老师",
+    "单位或身份": "机电工程学院教师",
+    "联系方式": "13900000000",
+    "意见建议": "建议延长公示时间",
+    "反馈日期": "2026-12-04",
+}
+
+
+@pytest.fixture
+def open_for_opinions(sent):
+    """GK-2026-002 approved and published (公开截止日期 2026-12-10); its feedback form generated."""
+    CliRunner().invoke(main, ["decide", "GK-2026-002", "--approve", "--by", "王书记", "-w", str(sent.root)])
+    set_cell(sent.ledger_path, SHEET, "GK-2026-002", "公开日期", dt.date(2026, 12, 3))
+    set_cell(sent.ledger_path, SHEET, "GK-2026-002", "公开截止日期", dt.date(2026, 12, 10))
+    result = generate(sent, "feedback-form")
+    assert [d.number for d in result.documents] == ["GK-2026-002"]  # approved items only
+    assert len(result.skipped) == 2
+    return sent
+
+
+def _opinions(ws) -> list[dict]:
+    sheet = openpyxl.load_workbook(ws.ledger_path)["公开意见反馈"]
+    head = [c.value for c in sheet[1]]
+    return [dict(zip(head, r)) for r in sheet.iter_rows(min_row=2, values_only=True) if any(r)]
+
+
+def _feedback_form(ws, number: str):
+    return next((ws.outbox / "党务公开意见反馈表").glob(f"{number}_*.docx"))
+
+
+def test_each_returned_opinion_becomes_a_row_and_is_counted(open_for_opinions):
+    ws = open_for_opinions
+    form = read_docx(_feedback_form(ws, "GK-2026-002"), all_labels())
+    assert form.identity().kind == "feedback_form" and form.fields["公开事项"] == "学校领导班子民主生活会情况"
+    fill_form(_feedback_form(ws, "GK-2026-002"), ws.inbox / "意见一.docx", OPINION)
+    fill_form(_feedback_form(ws, "GK-2026-002"), ws.inbox / "意见二.docx", {**OPINION, "反馈人": "李同学", "意见建议": "希望公开整改进度"})
+    outcomes = ingest(ws)
+    assert [o.result for o in outcomes] == ["已登记", "已登记"], [o.message for o in outcomes]
+    rows = _opinions(ws)
+    assert [(r["反馈编号"], r["反馈人"], r["方式"], r["意见建议"]) for r in rows] == [
+        ("FK-2026-001", "张老师", "表格", "建议延长公示时间"),
+        ("FK-2026-002", "李同学", "表格", "希望公开整改进度"),
+    ]
+    assert rows[0]["收到日期"].date() == dt.date(2026, 12, 4) and not rows[0]["逾期"] and rows[0]["来源文件"] == "意见一.docx"
+    assert _rows(ws)["GK-2026-002"]["反馈意见数"] == 2
+
+
+def test_the_same_opinion_twice_and_an_anonymous_one_are_refused(open_for_opinions):
+    ws = open_for_opinions
+    fill_form(_feedback_form(ws, "GK-2026-002"), ws.inbox / "意见.docx", OPINION)
+    ingest(ws)
+    before = digest(ws.ledger_path)
+    fill_form(_feedback_form(ws, "GK-2026-002"), ws.inbox / "再交一次.docx", {**OPINION, "联系方式": "0571-1", "反馈日期": "2026-12-05"})
+    fill_form(_feedback_form(ws, "GK-2026-002"), ws.inbox / "匿名.docx", {**OPINION, "反馈人": ""})
+    outcomes = {o.file: o for o in ingest(ws)}
+    assert outcomes["再交一次.docx"].result == REJECTED and "同一意见已登记（FK-2026-001" in outcomes["再交一次.docx"].message
+    assert outcomes["匿名.docx"].result == REJECTED and "实名" in outcomes["匿名.docx"].message
+    assert digest(ws.ledger_path) == before and len(_opinions(ws)) == 1
+
+
+def test_a_late_opinion_is_recorded_and_marked_and_never_refused_as_closed(open_for_opinions, monkeypatch):
+    ws = open_for_opinions
+    set_cell(ws.ledger_path, SHEET, "GK-2026-002", "再公开日期", dt.date(2026, 12, 11))  # the item is complete
+    monkeypatch.setenv("DANGWU_TODAY", "2026-12-14")
+    fill_form(_feedback_form(ws, "GK-2026-002"), ws.inbox / "迟到.docx", OPINION)
+    [outcome] = ingest(ws)
+    assert outcome.result == "已登记" and "逾期" in outcome.message
+    assert _opinions(ws)[0]["逾期"] == "逾期"
+
+
+def test_opinions_typed_by_the_clerk_are_checked_and_counted(open_for_opinions):
+    ws = open_for_opinions
+    add_rows(ws.ledger_path, "公开意见反馈", [
+        {"公开编号": "GK-2026-002", "收到日期": dt.date(2026, 12, 4), "反馈人": "王老师", "方式": "电话", "意见建议": "电话反映：公示栏位置偏僻"},
+    ])  # fmt: skip
+    fill_form(_feedback_form(ws, "GK-2026-002"), ws.inbox / "意见.docx", OPINION)
+    ingest(ws)
+    assert _rows(ws)["GK-2026-002"]["反馈意见数"] == 2  # the typed row counts too
+    add_rows(
+        ws.ledger_path, "公开意见反馈", [{"公开编号": "GK-2099-001", "收到日期": dt.date(2026, 12, 4), "反馈人": "赵", "意见建议": "无"}]
+    )
+    problems = [p for p in toolkit.check(ws) if p.level == "error"]
+    assert [p.where[:8] for p in problems] == ["公开意见反馈!B"] and "GK-2099-001" in problems[0].message

@@ -55,7 +55,8 @@ class Register:
     sheet: S.Sheet  # the register's main sheet: one row per item, its number column, 档号
     sheets: tuple[S.Sheet, ...] = ()  # every sheet it owns, main first (checked by `dangwu check`)
     kinds: tuple[FormKind, ...] = ()  # the form kinds it generates (codes unique across registers)
-    prefix_key: str = ""  # key of settings.prefixes holding its number prefix (DB, GK …)
+    prefix_key: str = ""  # key of [numbering] in dangwu.toml holding its number prefix (DB, GK …)
+    prefix_default: str = ""  # the prefix when the workspace's settings do not name one
     templates: tuple[tuple[str, frozenset[str]], ...] = ()  # other templates (reports…): path, fields; checked
 
     # ---- ledger
@@ -66,9 +67,9 @@ class Register:
 
     def assign_numbers(self, ledger: Ledger, settings, context: ChangeContext, rows) -> list[str]:
         """Number the ``rows`` a command works on that have no number yet; the new numbers."""
-        from .numbering import assign_numbers
+        from .numbering import assign_numbers, prefix
 
-        return assign_numbers(ledger.sheet(self.sheet.name), settings.prefixes[self.prefix_key], context, rows)
+        return assign_numbers(ledger.sheet(self.sheet.name), prefix(settings, self.prefix_key, self.prefix_default), context, rows)
 
     def find_row(self, ledger: Ledger, number: str) -> Row | None:
         """The main sheet's row with this number."""

@@ -5,6 +5,12 @@ from __future__ import annotations
 from ..dates import today
 
 
+def prefix(settings, key: str, default: str) -> str:
+    """A number prefix: [numbering] ``key`` in dangwu.toml, else the register's ``default``."""
+    numbering = settings.section("numbering") if hasattr(settings, "section") else {}
+    return str(numbering.get(key) or settings.prefixes.get(key) or default)
+
+
 def assign_numbers(view, prefix: str, context, rows=None) -> list[str]:
     """Give ``rows`` (default: every row of ``view``) with a blank number the next free one of its year.
 

@@ -6,9 +6,10 @@ from ...dates import parse_date, today
 from ...errors import FormRejected, ItemClosed
 from ...forms.checkbox import read_choice
 from ...forms.identity import fingerprint, normalise
-from ..base import APPLIED, Applied
+from ..base import APPLIED, RECORDED, Applied
 from .outgoing import item_values
-from .rules import APPROVED, REFUSED, approval_of, decided, find_row
+from .rules import APPROVED, REFUSED, approval_of, decided, feedback_numbers, find_row, recount
+from .sheets import FEEDBACK
 
 RESULTS = ("同意公开", "不予公开")
 
@@ -65,3 +66,52 @@ def apply_approval(ws, ledger, units, ident, kind, form, context) -> Applied:
     row.set("审批日期", when, context=context)
     ledger.journal(context.change(kind.register.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{state}"))
     return Applied(APPLIED, f"审批结果：{state}（审批人 {who}，{when.isoformat()}）。", [row])
+
+
+def apply_opinion(ws, ledger, units, ident, kind, form, context) -> Applied:
+    """A filled 意见反馈表: a new row of 公开意见反馈 (实名; the same opinion twice is a duplicate).
+
+    Never refused as stale or for a closed item: anyone may give an opinion on what was disclosed.
+    An opinion received after 公开截止日期 is recorded and marked 逾期.
+    """
+    item = find_row(ledger, ident.number)
+    if item is None:
+        raise FormRejected(f"台账中没有公开编号为 {ident.number} 的党务公开事项。", hint="请核对意见反馈表上的公开编号。")
+    fields = form.fields
+    who = " ".join(fields.get("反馈人", "").split())
+    if not who:
+        raise FormRejected("“反馈人”为空：意见须署真实姓名（实名反馈）。", hint="请填写姓名后重新提交。")
+    opinion = fields.get("意见建议", "").strip()
+    if not opinion:
+        raise FormRejected("“意见建议”为空。", hint="请写明意见或建议后重新提交。")
+    view = ledger.sheet(FEEDBACK.name)
+    key = (ident.number, normalise(who), normalise(opinion))
+    for row in view.rows():
+        if (row.text("公开编号"), normalise(row.text("反馈人")), normalise(row.text("意见建议"))) == key:
+            raise FormRejected(
+                f"同一意见已登记（{row.number or '第' + str(row.r) + '行'}，{row.text('收到日期')} 收到），本份不再重复登记。",
+                hint="如有新的意见，请另行填写。",
+            )
+    received = today()
+    until = item.date("公开截止日期")
+    late = "逾期" if until and received > until else ""
+    new = view.append(
+        {
+            "公开编号": ident.number,
+            "收到日期": received,
+            "反馈人": who,
+            "单位或身份": fields.get("单位或身份", "").strip(),
+            "联系方式": fields.get("联系方式", "").strip(),
+            "方式": "表格",
+            "意见建议": opinion,
+            "逾期": late,
+            "来源文件": context.source,
+        },
+        context=context,
+        number=ident.number,
+    )
+    [number] = feedback_numbers(ledger, ws.settings, context, [new]) or [new.number]
+    recount(ledger, [ident.number], context)
+    ledger.journal(context.change(kind.register.name, ident.number, "回执", "", f"{ident.role}·{who}·{number}"))
+    note = "（收到时公示期已过，已标记逾期）" if late else ""
+    return Applied(RECORDED, f"意见已登记为 {number}{note}。", [item])

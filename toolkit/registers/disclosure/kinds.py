@@ -25,3 +25,23 @@ APPROVAL = FormKind(
     select=out.select_for_approval,
     mark=out.mark_sent_for_approval,
 )
+
+OPINION = ("反馈人", "单位或身份", "联系方式", "意见建议", "反馈日期")
+
+FEEDBACK_FORM = FormKind(
+    code="feedback_form",
+    command="feedback-form",
+    title="党务公开意见反馈表",
+    label="意见反馈表",
+    id_label="公开编号",
+    skip_hints=("只为已批准的事项生成", "只为已批准的事项生成"),
+    help="为已批准公开的事项生成意见反馈表（任何人可填写交回，交回的每一份登记为“公开意见反馈”表的一行）。",
+    register=DISCLOSURE,
+    template="党务公开/党务公开意见反馈表.docx",
+    fields=("发文机关", "识别码", "公开编号", "公开事项", "反馈截止", "反馈方式", "落款单位"),
+    prefilled=("公开编号", "公开事项"),
+    feedback=OPINION,
+    values=out.feedback_form_values,
+    select=out.select_for_feedback_form,
+    mark=out.no_mark,
+)

@@ -70,3 +70,54 @@ def mark_sent_for_approval(row: Row, role: str, extra: dict, context: ChangeCont
     """After the form is written: 审批状态 待审批 (the item waits for the committee)."""
     if not row.text("审批状态"):
         row.set("审批状态", UNDECIDED, context=context)
+
+
+FEEDBACK_ROLE = "反馈"  # the identity's role: whoever fills the form in
+
+
+def channels(settings) -> str:
+    """How to give an opinion, from [disclosure] channels (phone, e-mail, address), one line."""
+    section = settings.section("disclosure")
+    ways = [
+        f"{label}：{section[key]}" for key, label in (("phone", "电话"), ("email", "电子邮箱"), ("address", "地址")) if section.get(key)
+    ]
+    return "；".join(ways) or "交党务公开工作办公室"
+
+
+def feedback_form_values(row: Row, units: Units, unit: str, role: str, settings, extra: dict) -> dict[str, str]:
+    """Every field of the 党务公开意见反馈表."""
+    from .rules import office
+
+    until = row.date("公开截止日期")
+    return {
+        "公开编号": row.number,
+        "公开事项": row.text("公开事项"),
+        "反馈截止": f"请于{cn_date(until)}前反馈" if until else "公示期内反馈",
+        "反馈方式": channels(settings),
+        "发文机关": settings.org_name,
+        "落款单位": office(settings),
+    }
+
+
+def select_for_feedback_form(ledger: Ledger, units: Units, ids=(), unit=None, force=False, settings=None):
+    """(row, addressee, role, extra) jobs: one form per approved item (addressed to its 公开范围), others skipped."""
+    from .rules import APPROVED
+
+    rows = ledger.sheet(DISCLOSURE.name).rows()
+    wanted = set(ids)
+    missing = sorted(wanted - {r.number for r in rows})
+    if missing:
+        raise UsageError(f"台账中没有这些公开编号：{'、'.join(missing)}。", hint="请用 `dangwu status --register 党务公开` 查看现有编号。")
+    jobs, skipped = [], []
+    for row in rows:
+        if wanted and row.number not in wanted:
+            continue
+        if approval_of(row) != APPROVED:
+            skipped.append(f"{row.number or '（待编号）'}（{approval_of(row)}）")
+            continue
+        jobs.append((row, row.text("公开范围") or "公众", FEEDBACK_ROLE, {}))
+    return jobs, skipped
+
+
+def no_mark(row: Row, role: str, extra: dict, context: ChangeContext) -> None:
+    """A feedback form changes nothing in the ledger when it is written."""

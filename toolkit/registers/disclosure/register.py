@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from ...ledger.validate import Problem
 from ..base import Register
-from .incoming import apply_approval
-from .kinds import APPROVAL
-from .sheets import DISCLOSURE
+from .incoming import apply_approval, apply_opinion
+from .kinds import APPROVAL, FEEDBACK_FORM
+from .sheets import DISCLOSURE, FEEDBACK
 
 
 class Disclosure(Register):
@@ -15,18 +16,34 @@ class Disclosure(Register):
     name = "党务公开"
     alias = "disclosure"
     sheet = DISCLOSURE
-    sheets = (DISCLOSURE,)
-    kinds = (APPROVAL,)
+    sheets = (DISCLOSURE, FEEDBACK)
+    kinds = (APPROVAL, FEEDBACK_FORM)
     prefix_key = "disclosure"
+    prefix_default = "GK"
+
+    def check_row(self, sheet, row, units):
+        if sheet is not FEEDBACK:
+            return []
+        number = row.text("公开编号")
+        items = row.view.ledger.views.get(DISCLOSURE.name)
+        if number and items is not None and number not in items.by_number():
+            return [Problem("error", row.ref("公开编号"), f"公开编号“{number}”不在“{DISCLOSURE.name}”中，请改为所反馈事项的编号。")]
+        return []
 
     def apply_returned(self, ws, ledger, units, ident, kind, form, context):
-        applied = apply_approval(ws, ledger, units, ident, kind, form, context)
+        apply = apply_opinion if kind is FEEDBACK_FORM else apply_approval
+        applied = apply(ws, ledger, units, ident, kind, form, context)
         self.refresh_warnings(ledger, applied.rows, ws.settings)
         return applied
 
     def refresh_warnings(self, ledger, rows, settings) -> int:
+        """反馈意见数 recounted (typed opinions included) and 预警 rewritten for the rows a command changed."""
+        from .rules import recount
         from .status import refresh_warnings
 
+        rows = list(rows)
+        if rows:
+            recount(ledger, {r.number for r in rows if r.view.name == DISCLOSURE.name})
         return refresh_warnings(ledger, rows, settings)
 
     def status(self, ws, ledger):

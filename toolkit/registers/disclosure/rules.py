@@ -98,3 +98,28 @@ def decide(
 def office(settings) -> str:
     """The office signing announcements (落款): [disclosure] office, default 党务公开工作办公室."""
     return str(settings.section("disclosure").get("office", DEFAULT_OFFICE))
+
+
+def recount(ledger: Ledger, numbers=None, context: ChangeContext | None = None) -> None:
+    """Set 反馈意见数 of the items (default: all) to the number of their rows in 公开意见反馈 (typed rows included)."""
+    from .sheets import FEEDBACK
+
+    view = ledger.views.get(FEEDBACK.name)
+    counts: dict[str, int] = {}
+    for row in view.rows() if view is not None else ():
+        counts[row.text("公开编号")] = counts.get(row.text("公开编号"), 0) + 1
+    context = context or ChangeContext(operation="统计反馈意见")
+    for row in ledger.sheet(DISCLOSURE.name).rows():
+        if numbers is not None and row.number not in numbers:
+            continue
+        n = counts.get(row.number, 0)
+        if row.int("反馈意见数") != n and (n or row.text("反馈意见数")):
+            row.set("反馈意见数", n, context=context)
+
+
+def feedback_numbers(ledger: Ledger, settings, context: ChangeContext, rows) -> list[str]:
+    """反馈编号 (FK-2026-001 …) for the new opinion rows: [numbering] feedback in dangwu.toml, default FK."""
+    from ..numbering import assign_numbers, prefix
+    from .sheets import FEEDBACK
+
+    return assign_numbers(ledger.sheet(FEEDBACK.name), prefix(settings, "feedback", "FK"), context, rows)

@@ -22,3 +22,28 @@ DISCLOSURE = replace(
         S.Column("预警", S.TEXT, width=22, optional=True),
     ),
 )
+
+WAYS = ("表格", "电话", "来信", "邮件", "当面")
+FEEDBACK = S.Sheet(
+    "公开意见反馈",
+    (
+        S.Column("反馈编号", S.ID, width=14),
+        S.Column("公开编号", S.TEXT, required=True, width=14),
+        S.Column("收到日期", S.DATE, required=True, width=12),
+        S.Column("反馈人", S.TEXT, required=True, width=10),  # 实名: opinions must carry a real name
+        S.Column("单位或身份", S.TEXT, width=16),
+        S.Column("联系方式", S.TEXT, width=16),
+        S.Column("方式", S.CHOICE, choices=WAYS, width=8),
+        S.Column("意见建议", S.TEXT, required=True, width=40),
+        S.Column("意见摘要", S.TEXT, width=24, optional=True),  # what a public document may print (never the name)
+        S.Column("转办部门", S.TEXT, width=16),
+        S.Column("处理情况", S.TEXT, width=30),
+        S.Column("答复日期", S.DATE, width=12),
+        S.Column("逾期", S.TEXT, width=8, optional=True),
+        S.Column("来源文件", S.TEXT, width=30),
+    ),
+    id_column="反馈编号",
+    id_prefix_key="feedback",
+    date_column_for_year="收到日期",
+    optional=True,
+)
