@@ -298,3 +298,12 @@ def test_opinions_typed_by_the_clerk_are_checked_and_counted(open_for_opinions):
     )
     problems = [p for p in toolkit.check(ws) if p.level == "error"]
     assert [p.where[:8] for p in problems] == ["公开意见反馈!B"] and "GK-2099-001" in problems[0].message
+
+
+def test_a_new_workspace_has_the_registers_own_settings(tmp_path):
+    from toolkit import Workspace, init_workspace
+
+    ws = init_workspace(tmp_path / "新工作区")
+    text = (ws.root / "dangwu.toml").read_text(encoding="utf-8")
+    assert "[disclosure]" in text and 'office = "党务公开工作办公室"' in text
+    assert Workspace(ws.root).settings.section("disclosure")["period_days"] == 5

@@ -9,6 +9,14 @@ from .ledger.create import create_ledger
 from .workspace import DEFAULT_SETTINGS, FOLDERS, LEDGER_FILE, SETTINGS_FILE, Workspace
 
 
+def default_settings() -> str:
+    """The new workspace's dangwu.toml: the shared settings, then each register's own section."""
+    from .registers import all_registers
+
+    own = [reg.settings_toml.strip() for reg in all_registers() if reg.settings_toml.strip()]
+    return "\n\n".join([DEFAULT_SETTINGS.rstrip(), *own]) + "\n"
+
+
 def init_workspace(root: Path | str, units=None, members=None) -> Workspace:
     """Make ``root`` a workspace; refuses to overwrite an existing ledger or settings file."""
     root = Path(root)
@@ -18,6 +26,6 @@ def init_workspace(root: Path | str, units=None, members=None) -> Workspace:
             raise WorkspaceError(f"{root / name} 已存在，未做任何修改。", hint="init 只用于新建工作区；已有工作区请直接使用。")
     for name in FOLDERS:
         (root / name).mkdir(exist_ok=True)
-    (root / SETTINGS_FILE).write_text(DEFAULT_SETTINGS, encoding="utf-8")
+    (root / SETTINGS_FILE).write_text(default_settings(), encoding="utf-8")
     create_ledger(root / LEDGER_FILE, units, members)
     return Workspace(root)

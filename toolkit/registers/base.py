@@ -58,6 +58,7 @@ class Register:
     prefix_key: str = ""  # key of [numbering] in dangwu.toml holding its number prefix (DB, GK …)
     prefix_default: str = ""  # the prefix when the workspace's settings do not name one
     templates: tuple[tuple[str, frozenset[str]], ...] = ()  # other templates (reports…): path, fields; checked
+    settings_toml: str = ""  # its own section of a new workspace's dangwu.toml (read back with settings.section)
 
     # ---- ledger
 

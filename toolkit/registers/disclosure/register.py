@@ -20,6 +20,14 @@ class Disclosure(Register):
     kinds = (APPROVAL, FEEDBACK_FORM)
     prefix_key = "disclosure"
     prefix_default = "GK"
+    settings_toml = """
+[disclosure]           # 党务公开
+office = "党务公开工作办公室"   # 公告和意见反馈表的落款
+phone = ""             # 意见反馈渠道：电话、电子邮箱、地址（印在意见反馈表上）
+email = ""
+address = ""
+period_days = 5        # 默认公示期（工作日）
+"""
 
     def check_row(self, sheet, row, units):
         if sheet is not FEEDBACK:
