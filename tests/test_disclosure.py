@@ -164,6 +164,7 @@ def test_decide_records_a_paper_decision_with_scope_and_date(sent):
     assert "GK-2026-003 已批准（审批人：李书记" in r.output
     row = _rows(sent)["GK-2026-003"]
     assert (row["审批状态"], row["公开范围"], row["计划公开日期"].date()) == ("已批准", "全体教职工", dt.date(2026, 12, 18))
+    assert row["预警"].startswith("截至12月4日：待公开")  # the warning follows the decision
     before = digest(sent.ledger_path)
     again = CliRunner().invoke(main, ["decide", "GK-2026-003", "GK-2026-001", "--refuse", "--by", "李书记", "-w", str(sent.root)])
     assert again.exit_code != 0 and "已审批" in again.output
@@ -307,3 +308,14 @@ def test_a_new_workspace_has_the_registers_own_settings(tmp_path):
     text = (ws.root / "dangwu.toml").read_text(encoding="utf-8")
     assert "[disclosure]" in text and 'office = "党务公开工作办公室"' in text
     assert Workspace(ws.root).settings.section("disclosure")["period_days"] == 5
+
+
+def test_status_survives_a_count_typed_as_words(sent):
+    """status reads the ledger without refusing it: a 反馈意见数 typed as text is reported by check, not a crash."""
+    set_cell(sent.ledger_path, SHEET, "GK-2026-001", "审批状态", "已批准")
+    set_cell(sent.ledger_path, SHEET, "GK-2026-001", "公开日期", dt.date(2026, 11, 20))
+    set_cell(sent.ledger_path, SHEET, "GK-2026-001", "公开截止日期", dt.date(2026, 11, 27))
+    set_cell(sent.ledger_path, SHEET, "GK-2026-001", "反馈意见数", "两条")
+    st = status(sent, "党务公开", write=False)
+    assert st.counts["已完成"] == 1
+    assert any("反馈意见数" in p.message and p.level == "error" for p in toolkit.check(sent))

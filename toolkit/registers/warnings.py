@@ -36,3 +36,19 @@ def write_warnings(ws: Workspace, ledger: Ledger, paints) -> str:
     except LedgerLocked as exc:
         return exc.message
     return ""
+
+
+def repaint(rows, sheet: str, cell_for, column: str = "预警") -> int:
+    """Rewrite ``column`` of the ``rows`` of ``sheet`` a command changed (``cell_for(row)`` → (text, fill)); how many changed.
+
+    Called by every command that changes an item's state before it saves, so the column never
+    contradicts the row. Not journalled cell by cell (a derived display, like status's painting).
+    """
+    changed = 0
+    for row in {id(r): r for r in rows}.values():
+        if row.view.name != sheet:
+            continue
+        text, fill = cell_for(row)
+        if text or row.raw(column) not in (None, ""):
+            changed += row.paint(column, text, fill)
+    return changed

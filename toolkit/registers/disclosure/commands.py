@@ -13,6 +13,7 @@ from ...lock import locked
 from ...workspace import Workspace
 from .rules import decide as record_decision
 from .rules import open_row
+from .status import refresh_warnings
 
 
 def _date(option: str, text: str | None):
@@ -34,6 +35,7 @@ def decide_many(ws: Workspace, numbers, *, approve: bool, by: str, when=None, op
         row = open_row(ledger, number)
         record_decision(row, approve, by, when or today(), opinion, context, scope, planned)
         rows.append(row)
+    refresh_warnings(ledger, rows, ws.settings)  # 预警 follows the decision (待公开 / none when refused)
     ledger.save(keep_backups=ws.settings.backups)
     return rows
 

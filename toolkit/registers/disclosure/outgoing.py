@@ -39,13 +39,19 @@ def recipient(row: Row, units: Units) -> str:
     return (units.canonical(proposer) if proposer else "") or "党委办公室"
 
 
-def select_for_approval(ledger: Ledger, units: Units, ids=(), unit=None, force=False, settings=None):
-    """(row, unit, role, extra) jobs: items never sent for approval; with --force or --id also those waiting (待审批)."""
+def _selected(ledger: Ledger, ids) -> tuple[list[Row], set[str]]:
+    """The register's rows and the numbers asked for with --id; UsageError naming numbers not in the sheet."""
     rows = ledger.sheet(DISCLOSURE.name).rows()
     wanted = set(ids)
     missing = sorted(wanted - {r.number for r in rows})
     if missing:
         raise UsageError(f"台账中没有这些公开编号：{'、'.join(missing)}。", hint="请用 `dangwu status --register 党务公开` 查看现有编号。")
+    return rows, wanted
+
+
+def select_for_approval(ledger: Ledger, units: Units, ids=(), unit=None, force=False, settings=None):
+    """(row, unit, role, extra) jobs: items never sent for approval; with --force or --id also those waiting (待审批)."""
+    rows, wanted = _selected(ledger, ids)
     target = units.canonical(unit) if unit else None
     if unit and not units.get(unit):
         raise UsageError(f"“承办单位”表中没有单位“{unit}”。", hint="请使用单位全称或简称。")
@@ -103,11 +109,7 @@ def select_for_feedback_form(ledger: Ledger, units: Units, ids=(), unit=None, fo
     """(row, addressee, role, extra) jobs: one form per approved item (addressed to its 公开范围), others skipped."""
     from .rules import APPROVED
 
-    rows = ledger.sheet(DISCLOSURE.name).rows()
-    wanted = set(ids)
-    missing = sorted(wanted - {r.number for r in rows})
-    if missing:
-        raise UsageError(f"台账中没有这些公开编号：{'、'.join(missing)}。", hint="请用 `dangwu status --register 党务公开` 查看现有编号。")
+    rows, wanted = _selected(ledger, ids)
     jobs, skipped = [], []
     for row in rows:
         if wanted and row.number not in wanted:

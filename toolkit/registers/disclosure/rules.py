@@ -41,12 +41,21 @@ def stage(row: Row, now: dt.date | None = None) -> str:
     if published:
         if until and now <= until:
             return "公示中"
-        if row.int("反馈意见数") and not row.text("处理情况"):
+        opinions = _count(row)
+        if opinions and not row.text("处理情况"):
             return "待处理反馈"
-        return "待再公开" if row.int("反馈意见数") else "已完成"
+        return "待再公开" if opinions else "已完成"
     if inner and (not inner_until or now <= inner_until):
         return "党内公开中"
     return "待公开"
+
+
+def _count(row: Row) -> int:
+    """反馈意见数 as a number (0 when blank or not a number: `check` reports that)."""
+    try:
+        return row.int("反馈意见数")
+    except ValueError:
+        return 0
 
 
 def find_row(ledger: Ledger, number: str) -> Row | None:
@@ -113,7 +122,7 @@ def recount(ledger: Ledger, numbers=None, context: ChangeContext | None = None) 
         if numbers is not None and row.number not in numbers:
             continue
         n = counts.get(row.number, 0)
-        if row.int("反馈意见数") != n and (n or row.text("反馈意见数")):
+        if _count(row) != n and (n or row.text("反馈意见数")):
             row.set("反馈意见数", n, context=context)
 
 

@@ -11,6 +11,7 @@ from ...ledger.workbook import Ledger, Row
 from ...textwidth import clip, table
 from ...workdays import PROVISIONAL_NOTE, WorkCalendar, warning
 from ...workspace import Workspace
+from ..warnings import repaint
 from .rules import STAGES, stage
 from .sheets import DISCLOSURE
 
@@ -100,14 +101,7 @@ def refresh_warnings(ledger: Ledger, rows, settings, now: dt.date | None = None)
     """Rewrite the 预警 cells of the disclosure rows a command changed; how many changed."""
     now = now or today()
     cal = WorkCalendar.shared(settings)
-    changed = 0
-    for row in {id(r): r for r in rows}.values():
-        if row.view.name != DISCLOSURE.name:
-            continue
-        text, fill = cell_of(judge(row, cal, now, settings.warn_days), now)
-        if text or row.raw("预警") not in (None, ""):
-            changed += row.paint("预警", text, fill)
-    return changed
+    return repaint(rows, DISCLOSURE.name, lambda row: cell_of(judge(row, cal, now, settings.warn_days), now))
 
 
 def status(ws: Workspace, ledger: Ledger) -> DisclosureStatus:

@@ -24,6 +24,7 @@ from ...textwidth import clip, table
 from ...workdays import PROVISIONAL_NOTE, WorkCalendar, warning
 from ...workspace import Workspace
 from ..units import Units
+from ..warnings import repaint
 from . import rules as sup
 
 PENDING = sup.PENDING  # 待审核: the office's own backlog
@@ -146,14 +147,7 @@ def refresh_warnings(ledger: Ledger, rows, settings, now: dt.date | None = None)
     """
     now = now or today()
     cal = WorkCalendar.shared(settings)
-    changed = 0
-    for row in {id(r): r for r in rows}.values():
-        if row.view.name != S.SUPERVISION.name:
-            continue
-        text, fill = cell_of(judge(row, cal, now, settings.warn_days), now)
-        if text or row.raw("预警") not in (None, ""):
-            changed += row.paint("预警", text, fill)
-    return changed
+    return repaint(rows, S.SUPERVISION.name, lambda row: cell_of(judge(row, cal, now, settings.warn_days), now))
 
 
 def status(ws: Workspace, ledger: Ledger) -> Status:
