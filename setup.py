@@ -4,10 +4,7 @@ from pathlib import Path
 
 from setuptools import find_packages, setup
 
-templates = [
-    (f"share/dangwu/{p.parent.as_posix()}", [p.as_posix()])
-    for p in Path("templates").rglob("*.docx")
-]
+templates = [(f"share/dangwu/{p.parent.as_posix()}", [p.as_posix()]) for p in Path("templates").rglob("*.docx")]
 
 setup(
     name="dangwu",

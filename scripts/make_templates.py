@@ -2,7 +2,9 @@
 
 督查督办通知单 (notice), 催办通知单 (reminder for an overdue item) and 督查督办工作情况报告
 (periodic report with a docxtpl table-row loop); 党务公开审批表 (approval form of a disclosure
-item) and 党务公开意见反馈表 (opinion form anyone may fill in); all GB/T 9704 A4 page set-up.
+item), 党务公开意见反馈表 (opinion form anyone may fill in), 党务公开公告 and 再公开公告 (public
+announcements), 党务公开目录 (the year's catalogue, A4 landscape, a table-row loop) and 意见答复单 (reply
+to the person who gave an opinion); all GB/T 9704 A4 page set-up.
 """
 
 import datetime
@@ -14,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import (
     WD_CELL_VERTICAL_ALIGNMENT,
     WD_ROW_HEIGHT_RULE,
@@ -22,11 +25,20 @@ from docx.enum.table import (
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
+from docx.oxml import ns as docx_ns
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from toolkit.forms.kinds import APPROVAL, FEEDBACK_FORM, NOTICE, REMINDER  # noqa: E402
+from toolkit.forms.kinds import (  # noqa: E402
+    ANNOUNCEMENT,
+    APPROVAL,
+    FEEDBACK_FORM,
+    NOTICE,
+    REDISCLOSURE,
+    REMINDER,
+    REPLY,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIR = ROOT / "templates" / "督查督办"
@@ -73,6 +85,9 @@ FANGSONG, HEITI, XBS, LATIN = "仿宋_GB2312", "黑体", "方正小标宋简体"
 SONGTI = "宋体"
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 FIXED = datetime.datetime(2026, 1, 1, 0, 0, 0)
+# python-docx's "cp" prefix; docxcompose (imported by docxtpl and the toolkit) rebinds it process-wide,
+# after which core properties are written in the wrong namespace: setup_document puts it back.
+CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 LABEL_W, VALUE_W, WIDE_W = Mm(28), Mm(50), Mm(128)
 FEEDBACK_LABELS = ["办理情况", "办理状态", "完成日期", "承办人", "联系电话", "单位负责人"]
 # One-page forms (GB/T 9704 type area 156 × 225 mm): 4号 table text on an exact 18 pt pitch, a
@@ -129,6 +144,47 @@ FEEDBACK_FORM_ROWS = [
     ("意见建议", None, Mm(120)),
 ]
 FEEDBACK_FORM_NOTE = "{{ 反馈截止 }}，意见须署真实姓名。本表可复印。"
+# 党务公开公告 / 再公开公告 (public, no red head, no visible identity): 文号 on the first line, the
+# title, 主送, 正文 and 说明 (each tag alone in its paragraph: the toolkit expands it into several
+# paragraphs or puts an inserted document in its place), then 落款 and 成文日期. 发文机关 is left out:
+# the 落款单位 signs the announcement; the toolkit still supplies it (a tag the template does not use is
+# fine, an unknown one is the error).
+ANNOUNCEMENT_OUT = ROOT / "templates" / ANNOUNCEMENT.template
+REDISCLOSURE_OUT = ROOT / "templates" / REDISCLOSURE.template
+ANNOUNCEMENT_TAGS = [t for t in ANNOUNCEMENT.fields if t != "发文机关"]
+ANNOUNCEMENT_LINES = ["文号", None, "标题", None, "主送", "正文", "说明", None, "落款单位", "成文日期"]  # None: empty line
+TITLE_PITCH = 32  # 2号 title lines; a long title wraps to two
+# 党务公开目录 (the year's catalogue, used by a report module): A4 landscape, the archive catalogue's
+# 25 / 20 mm margins, so the table has 252 mm; 12 pt text with 1 mm padding: a column of n characters
+# needs 4.23 n + 2 mm, and LibreOffice adds a quarter em between Chinese and digits (公开类别 基层组织建设
+# 情况 on one line, 公开日期 2026年12月31日 on one line with that spacing).
+CATALOGUE_OUT = ROOT / "templates" / "党务公开" / "党务公开目录.docx"
+CATALOGUE_TAGS = ["标题", "期间", "目录", "说明", "落款单位", "成文日期"]
+CATALOGUE_COLUMNS = [
+    ("序号", Mm(12)),
+    ("公开编号", Mm(28)),
+    ("公开类别", Mm(36)),
+    ("公开事项", Mm(74)),
+    ("公开范围", Mm(26)),
+    ("公开形式", Mm(36)),
+    ("公开日期", Mm(40)),
+]
+CATALOGUE_LOOP = "{%tr for r in 目录 %}"
+# 意见答复单: the 审批表's 32 | 49 | 26 | 49 mm grid (您的意见建议, six characters at 14 pt, needs 32 mm).
+# Rows: (label, its tag, right label, its tag, minimum height); a None right label merges the value
+# over three columns. Head (20 mm), table (about 130 mm) and the closing lines (30 mm) fit one page.
+REPLY_OUT = ROOT / "templates" / REPLY.template
+REPLY_TAGS = list(REPLY.fields)
+REPLY_TITLE = "党务公开意见答复单"
+REPLY_ROWS = [
+    ("反馈编号", "反馈编号", "收到日期", "收到日期", None),
+    ("反馈人", "反馈人", None, None, None),
+    ("公开事项", "公开事项", None, None, None),
+    ("您的意见建议", "意见建议", None, None, Mm(40)),
+    ("办理情况", "处理情况", None, None, Mm(50)),
+    ("承办部门", "转办部门", None, None, None),
+]
+REPLY_THANKS = "感谢您对党务公开工作的关心和支持。"
 # Child order of w:tblPr required by the OOXML schema.
 TBLPR_ORDER = [
     "tblStyle",
@@ -286,6 +342,7 @@ def setup_document(doc):
     for rels, reltype in dropped:
         for rid in [rid for rid, rel in rels.items() if rel.reltype == reltype]:
             rels.pop(rid)
+    docx_ns.nsmap["cp"] = CORE_PROPERTIES_NS
     props = doc.core_properties
     for field in ("title", "subject", "keywords", "author", "last_modified_by", "comments", "category"):
         setattr(props, field, "")
@@ -547,6 +604,153 @@ def build_feedback_form(path):
     sign = add_line(doc, tag("落款单位"), line_pt=HEAD_PITCH, align=right, latin=FANGSONG)
     sign.paragraph_format.right_indent = Pt(16 * 2)
     add_identity_footer(doc)
+    save(doc, path)
+
+
+def set_right_indent(par, chars, size=16):
+    """Indent a paragraph from the right margin by a number of characters (w:rightChars plus the twips fallback)."""
+    par.paragraph_format.right_indent = Pt(size * chars)
+    par._p.get_or_add_pPr().get_or_add_ind().set(qn("w:rightChars"), str(chars * 100))
+    return par
+
+
+def keep_together(*pars):
+    """Keep each paragraph with the next one and turn widow control on."""
+    for par in pars:
+        par.paragraph_format.keep_with_next = True
+        par.paragraph_format.widow_control = True
+
+
+def add_signed_date(doc, unit, date):
+    """GB/T 9704 落款 without a seal: the unit two characters in from the right, the date under it four in."""
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    # unit names are Chinese throughout (中共××学院委员会): × in the CJK font, as Word prints it
+    sign = set_right_indent(add_line(doc, tag(unit), align=right, latin=FANGSONG), 2)
+    day = set_right_indent(add_line(doc, tag(date), align=right), 4)
+    keep_together(sign)
+    day.paragraph_format.widow_control = True
+    return sign, day
+
+
+def set_title(doc, title):
+    """Core-properties title of a template (the toolkit writes its own properties into each document)."""
+    doc.core_properties.title = title
+
+
+def build_announcement(path, title=ANNOUNCEMENT.title):
+    """Build a 党务公开公告 / 再公开公告 template: GB/T 9704 text without a red head, page numbers "— N —".
+
+    Paragraphs: 文号 (right), blank, 标题 (centred), blank, 主送 (flush left), 正文, 说明, blank,
+    落款单位, 成文日期. 说明, the blank line and 落款单位 are kept with the next paragraph, so the 落款
+    never stands alone on a page: the last lines of the text move with it.
+    """
+    doc = Document()
+    setup_document(doc)
+    set_title(doc, title)
+    center, right, left = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.LEFT
+    add_line(doc, tag("文号"), align=right)
+    add_line(doc, "")
+    add_line(doc, tag("标题"), XBS, 22, line_pt=TITLE_PITCH, align=center, latin=XBS)
+    add_line(doc, "")
+    add_line(doc, tag("主送"), align=left, latin=FANGSONG)
+    body = add_body(doc, tag("正文"))
+    note = add_body(doc, tag("说明"))
+    blank = add_line(doc, "")
+    body.paragraph_format.widow_control = True
+    keep_together(note, blank)
+    add_signed_date(doc, "落款单位", "成文日期")
+    add_page_number_footer(doc)
+    save(doc, path)
+
+
+def build_redisclosure(path):
+    """Build the 再公开公告 template: the announcement's layout and tags."""
+    build_announcement(path, REDISCLOSURE.title)
+
+
+def add_catalogue_table(doc):
+    """The catalogue's table: a bold header row repeated on each page, then the report's {%tr %} row loop."""
+    ncol = len(CATALOGUE_COLUMNS)
+    table = doc.add_table(rows=4, cols=ncol)
+    format_table(table, [width for _, width in CATALOGUE_COLUMNS])
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    header, start, data, end = table.rows
+    for cell, (name, _) in zip(header.cells, CATALOGUE_COLUMNS):
+        set_cell_font(cell, name, size=12, line_pt=18, align=center)
+        cell.paragraphs[0].runs[0].font.bold = True
+    for cell, (name, _) in zip(data.cells, CATALOGUE_COLUMNS):
+        align = WD_ALIGN_PARAGRAPH.LEFT if name == "公开事项" else center
+        set_cell_font(cell, "{{ r." + name + " }}", size=12, line_pt=18, align=align)
+    # docxtpl drops each {%tr %} row whole; merging it keeps the tag on one readable line in Word.
+    for row, text in ((start, CATALOGUE_LOOP), (end, LOOP_END)):
+        set_cell_font(merge(row, 0, ncol - 1), text, size=12, line_pt=18, align=WD_ALIGN_PARAGRAPH.LEFT)
+    mark_row(header, header=True)
+    mark_row(data)
+    return table
+
+
+def build_catalogue(path):
+    """Build the 党务公开目录 template: A4 landscape, title, 期间, the catalogue table, 说明, 落款, page numbers."""
+    doc = Document()
+    setup_document(doc)
+    set_title(doc, "党务公开目录")
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
+    sec.left_margin, sec.right_margin = Mm(25), Mm(20)
+    sec.header_distance, sec.footer_distance = Mm(10), Mm(8)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    add_line(doc, tag("标题"), XBS, 22, line_pt=TITLE_PITCH, align=center, latin=XBS)
+    add_line(doc, "（" + tag("期间") + "）", align=center)
+    add_line(doc, "", line_pt=NOTE_PITCH)
+    add_catalogue_table(doc)
+    add_line(doc, "", line_pt=NOTE_PITCH)
+    note = indent_first_line(add_line(doc, tag("说明"), size=TABLE_PT, line_pt=NOTE_PITCH, align=WD_ALIGN_PARAGRAPH.JUSTIFY), size=TABLE_PT)
+    blank = add_line(doc, "")
+    keep_together(note, blank)
+    add_signed_date(doc, "落款单位", "成文日期")
+    add_page_number_footer(doc)
+    save(doc, path)
+
+
+def add_reply_table(doc):
+    """The 答复单's label/value table: bold 仿宋 labels, each value cell holding its tag."""
+    table = doc.add_table(rows=len(REPLY_ROWS), cols=4)
+    format_table(table, APPROVAL_WIDTHS)
+    last = len(REPLY_ROWS) - 1
+    for i, (row, (left, left_tag, right, right_tag, height)) in enumerate(zip(table.rows, REPLY_ROWS)):
+        if right is None:  # one value merged over columns 1-3
+            pairs = [(row.cells[0], left, merge(row, 1, 3), left_tag)]
+        else:
+            pairs = [(row.cells[0], left, row.cells[1], left_tag), (row.cells[2], right, row.cells[3], right_tag)]
+        for label_cell, label, value_cell, name in pairs:
+            # the last row stays with the closing lines below the table
+            set_cell_font(label_cell, label, align=WD_ALIGN_PARAGRAPH.CENTER, keep=i == last)
+            label_cell.paragraphs[0].runs[0].font.bold = True
+            set_cell_font(value_cell, tag(name), keep=i == last)
+            if height:  # a long opinion or answer reads from the top of its tall cell
+                value_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+        row.height, row.height_rule = height or APPROVAL_ROW_H, WD_ROW_HEIGHT_RULE.AT_LEAST
+        mark_row(row)
+    return table
+
+
+def build_reply(path):
+    """Build the 意见答复单 template: issuer, title, the label/value table, thanks, 落款 and 答复日期, page numbers."""
+    doc = Document()
+    setup_document(doc)
+    set_title(doc, REPLY_TITLE)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    add_line(doc, tag("发文机关"), line_pt=HEAD_PITCH, align=center, latin=FANGSONG)
+    add_line(doc, REPLY_TITLE, XBS, 22, line_pt=TITLE_PITCH, align=center, latin=XBS)
+    add_line(doc, "", line_pt=NOTE_PITCH)
+    add_reply_table(doc)
+    thanks = add_body(doc, REPLY_THANKS)
+    thanks.paragraph_format.space_before = Pt(14)
+    keep_together(thanks)
+    add_signed_date(doc, "落款单位", "答复日期")
+    add_page_number_footer(doc)
     save(doc, path)
 
 
@@ -836,6 +1040,182 @@ def verify_feedback_form(path):
     assert "第二段" in doc.tables[0].rows[1].cells[1].text, "公开事项 not rendered in its cell"
 
 
+def used_tags(xml):
+    """The names inside every {{ … }} of a template's XML."""
+    return set(re.findall(r"\{\{ *([^{} ]+) *\}\}", xml))
+
+
+def visible_text(path):
+    """The document's and footers' visible text (w:t only: field codes excluded)."""
+    with zipfile.ZipFile(path) as zf:
+        names = ["word/document.xml"] + sorted(n for n in zf.namelist() if n.startswith("word/footer"))
+        xml = "".join(zf.read(n).decode("utf-8") for n in names)
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+def check_public(path, tags, title, block_tags=False):
+    """Common checks of the public documents: exactly these tags, no identity, a PAGE field, no Latin
+    letters outside the tags, the core title; returns the template's XML."""
+    xml = check_tags(path, tags)
+    assert used_tags(xml) == set(tags), f"tags differ: {sorted(used_tags(xml) ^ set(tags))}"
+    assert block_tags or "{%" not in xml, "no block tags expected"
+    assert "识别码" not in xml, "public documents carry no visible identity"
+    assert "PAGE" in xml and 'fldCharType="begin"' in xml, "page-number field missing"
+    shown = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", visible_text(path))
+    assert not re.search(r"[A-Za-z]", shown), f"Latin letters in the visible text: {shown!r}"
+    assert "— " in shown and " —" in shown, "page number not between dashes"
+    with zipfile.ZipFile(path) as zf:
+        core = zf.read("docProps/core.xml").decode("utf-8")
+    assert f"<dc:title>{title}</dc:title>" in core, "core title"
+    return xml
+
+
+def toolkit_render(path, fields, context):
+    """Render a template as the toolkit does (sandboxed Jinja, unknown fields refused) and return the Document."""
+    from toolkit.forms.template import CompiledTemplate
+
+    compiled = CompiledTemplate(path, set(fields))
+    blob = compiled.to_bytes(compiled.render_parts(context), {}, {})
+    return Document(io.BytesIO(blob))
+
+
+LONG_TEXT = "根据《中国共产党党务公开条例（试行）》和学校党务公开工作实施办法，经党委会研究同意，现将有关事项予以公示。" * 4
+
+
+def verify_announcement(path, title=ANNOUNCEMENT.title, kind=ANNOUNCEMENT):
+    """Check a 公告: exactly its tags but 发文机关, the paragraph order, alignment, indents and keep-with-next,
+    the footer; render with docxtpl and with the toolkit's renderer (正文 and 说明 as several paragraphs)."""
+    check_public(path, ANNOUNCEMENT_TAGS, title)
+    assert set(ANNOUNCEMENT_TAGS) == set(kind.fields) - {"发文机关"}, "the kind's fields changed"
+    template = Document(str(path))
+    pars = template.paragraphs
+    want = [tag(name) if name else "" for name in ANNOUNCEMENT_LINES]
+    assert [p.text for p in pars] == want, f"paragraphs: {[p.text for p in pars]}"
+    at = {name: pars[i] for i, name in enumerate(ANNOUNCEMENT_LINES) if name}
+    assert all(len(p.runs) == 1 for p in at.values()), "each tag alone in one run"
+    A = WD_ALIGN_PARAGRAPH
+    aligns = {
+        "文号": A.RIGHT,
+        "标题": A.CENTER,
+        "主送": A.LEFT,
+        "正文": A.JUSTIFY,
+        "说明": A.JUSTIFY,
+        "落款单位": A.RIGHT,
+        "成文日期": A.RIGHT,
+    }
+    for name, align in aligns.items():
+        assert at[name].alignment == align, f"{name} alignment"
+    for name in ("正文", "说明"):
+        assert at[name].paragraph_format.first_line_indent == Pt(32), f"{name} not indented two characters"
+    assert at["主送"].paragraph_format.first_line_indent is None, "主送 flush left"
+    assert at["标题"].runs[0].font.size == Pt(22), "title size"
+    keep = [at["说明"], pars[ANNOUNCEMENT_LINES.index("说明") + 1], at["落款单位"]]
+    assert all(p.paragraph_format.keep_with_next and p.paragraph_format.widow_control for p in keep), "keep-with-next"
+    assert at["落款单位"].paragraph_format.right_indent == Pt(32), "落款 two characters from the right"
+    assert at["成文日期"].paragraph_format.right_indent == Pt(64), "date four characters from the right"
+    context = {t: f"测试值-{t}" for t in ANNOUNCEMENT_TAGS}
+    rendered, _ = render(path, dict(context, 正文=SPECIAL + LONG_TEXT))
+    check_rendered(rendered, context, "正文")
+    assert "党务公开工作实施办法" in rendered, "long 正文 not rendered"
+    from toolkit.forms.template import docx_paragraphs, docx_text
+
+    body = ["第一段 R&D <x>", LONG_TEXT, "第三段。"]
+    notes = ["公开范围：全体党员。", "公示期：2026年3月2日至2026年3月6日。", "如有意见，请向党委办公室反映。"]
+    values = {t: docx_text(f"值-{t}") for t in kind.fields}
+    doc = toolkit_render(path, kind.fields, dict(values, 正文=docx_paragraphs(body), 说明=docx_paragraphs(notes)))
+    texts = [p.text for p in doc.paragraphs]
+    head = ["值-文号", "", "值-标题", "", "值-主送"]
+    assert texts == head + body + notes + ["", "值-落款单位", "值-成文日期"], f"toolkit rendering: {texts}"
+    for p in doc.paragraphs[len(head) : len(head) + len(body + notes)]:
+        assert p.paragraph_format.first_line_indent == Pt(32), "expanded paragraphs lost their indent"
+    assert all(p.paragraph_format.keep_with_next for p in doc.paragraphs[-len(notes) - 3 : -1]), "说明 … 落款 kept"
+
+
+def verify_redisclosure(path):
+    """Check the 再公开公告 as the announcement."""
+    verify_announcement(path, REDISCLOSURE.title, REDISCLOSURE)
+
+
+def verify_catalogue(path):
+    """Check the 党务公开目录: landscape, its tags and row loop, the repeated bold header, a render with 3 rows."""
+    loops = ["r." + name for name, _ in CATALOGUE_COLUMNS]
+    plain = [t for t in CATALOGUE_TAGS if t != "目录"]
+    xml = check_public(path, plain + loops, "党务公开目录", block_tags=True)
+    assert CATALOGUE_LOOP in xml and LOOP_END in xml, "table-row loop tags split or missing"
+    assert set(re.findall(r"\{%.*?%\}", xml)) == {CATALOGUE_LOOP, LOOP_END}, "other block tags"
+    template = Document(str(path))
+    sec = template.sections[0]
+    assert sec.orientation == WD_ORIENT.LANDSCAPE and sec.page_width > sec.page_height, "not landscape"
+    text_width = sec.page_width - sec.left_margin - sec.right_margin
+    assert abs(sum(w for _, w in CATALOGUE_COLUMNS) - text_width) < Mm(0.5), "table width differs from the text width"
+    (table,) = template.tables
+    header = table.rows[0]
+    assert [c.text for c in header.cells] == [name for name, _ in CATALOGUE_COLUMNS], "header row differs"
+    assert all(c.paragraphs[0].runs[0].font.bold for c in header.cells), "header not bold"
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None, "header row not repeated"
+    assert max(CATALOGUE_COLUMNS, key=lambda c: c[1])[0] == "公开事项", "公开事项 the widest column"
+    context = {t: f"测试值-{t}" for t in plain}
+    items = [
+        {"序号": i, "公开编号": f"GK-2026-00{i}", "公开类别": cat, "公开事项": item, "公开范围": scope, "公开形式": way,
+         "公开日期": f"2026年{i}月{i + 9}日"}
+        for i, (cat, item, scope, way) in enumerate(
+            [
+                ("党务运行基本情况", "2026年度党委工作要点", "全体党员", "党内会议"),
+                ("党风廉政建设", "党费收缴、使用和管理情况 R&D", "全体教职工", "公开栏、校园网"),
+                ("干部选拔任用情况", "中层干部任前公示", "社会", "校园网"),
+            ],
+            start=1,
+        )
+    ]  # fmt: skip
+    rendered, doc = render(path, dict(context, 目录=items, 说明=SPECIAL))
+    check_rendered(rendered, context, "说明")
+    rows = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    expected = [[str(item[name]) for name, _ in CATALOGUE_COLUMNS] for item in items]
+    assert rows == [[name for name, _ in CATALOGUE_COLUMNS]] + expected, f"loop rows rendered wrongly: {rows}"
+    assert "R&amp;D" in rendered, "loop values not escaped"
+    from toolkit.forms.template import docx_text
+
+    values = {t: docx_text(v) for t, v in context.items()}
+    rows_safe = [{k: docx_text(v) for k, v in item.items()} for item in items]
+    doc = toolkit_render(path, CATALOGUE_TAGS, dict(values, 目录=rows_safe))
+    assert [[c.text for c in row.cells] for row in doc.tables[0].rows][1:] == expected, "toolkit rendering of the rows"
+
+
+def verify_reply(path):
+    """Check the 意见答复单: exactly its tags, each label beside its value cell, row heights, the closing
+    lines, the footer; render with docxtpl and with the toolkit's renderer."""
+    check_public(path, REPLY_TAGS, REPLY_TITLE)
+    template = Document(str(path))
+    (table,) = template.tables
+    found = {}
+    for row in table.rows:
+        tcs = row._tr.tc_lst
+        for label_tc, value_tc in zip(tcs[::2], tcs[1::2]):
+            found[cell_text(label_tc)] = (cell_text(value_tc), value_tc.grid_span)
+    want = {}
+    for left, left_tag, right, right_tag, _ in REPLY_ROWS:
+        want[left] = (tag(left_tag), 3 if right is None else 1)
+        if right:
+            want[right] = (tag(right_tag), 1)
+    assert found == want, f"label/value cells: {found}"
+    for row, (left, _, _, _, height) in zip(table.rows, REPLY_ROWS):
+        want_h = (height or APPROVAL_ROW_H).twips
+        assert row.height.twips == want_h and row.height_rule == WD_ROW_HEIGHT_RULE.AT_LEAST, f"{left} row height"
+        assert row.cells[0].paragraphs[0].runs[0].font.bold, f"{left} label not bold"
+    texts = [p.text for p in template.paragraphs]
+    assert texts[:2] == [tag("发文机关"), REPLY_TITLE], f"head lines: {texts[:2]}"
+    assert texts[-3:] == [REPLY_THANKS, tag("落款单位"), tag("答复日期")], f"lines after the table: {texts[-3:]}"
+    assert all(p.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in template.paragraphs[-2:]), "落款 not right-aligned"
+    context = {t: f"测试值-{t}" for t in REPLY_TAGS}
+    rendered, doc = render(path, dict(context, 意见建议=SPECIAL))
+    check_rendered(rendered, context, "意见建议")
+    assert "第二段" in doc.tables[0].rows[3].cells[1].text, "意见建议 not rendered in its cell"
+    from toolkit.forms.template import docx_text
+
+    doc = toolkit_render(path, REPLY.fields, {t: docx_text(v) for t, v in context.items()})
+    assert doc.tables[0].rows[4].cells[1].text == "测试值-处理情况", "toolkit rendering of 处理情况"
+
+
 def main():
     """Build and verify every template, printing the output paths."""
     for builder, checker, path in (
@@ -844,6 +1224,10 @@ def main():
         (build_report, verify_report, REPORT_OUT),
         (build_approval, verify_approval, APPROVAL_OUT),
         (build_feedback_form, verify_feedback_form, FEEDBACK_FORM_OUT),
+        (build_announcement, verify_announcement, ANNOUNCEMENT_OUT),
+        (build_catalogue, verify_catalogue, CATALOGUE_OUT),
+        (build_reply, verify_reply, REPLY_OUT),
+        (build_redisclosure, verify_redisclosure, REDISCLOSURE_OUT),
     ):
         builder(path)
         checker(path)

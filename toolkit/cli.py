@@ -82,7 +82,7 @@ def _generate_command(kind):
     @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成可打印的 PDF（与 .docx 同名）。")
     @click.option("--merge", is_flag=True, help="另生成一份合并打印文件（每份另起一页），放在 outbox/打印/。")
     @handle_errors
-    def command(wsdir, ids, unit, force, dry_run, pdf, merge):
+    def command(wsdir, ids, unit, force, dry_run, pdf, merge, **own):
         ws = Workspace(wsdir)
 
         def progress(jobs):
@@ -92,7 +92,9 @@ def _generate_command(kind):
             with click.progressbar(jobs, label=f"生成{label}", file=sys.stderr) as bar:
                 yield from bar
 
-        result = run_generate(ws, kind_code, ids=ids, unit=unit, force=force, dry_run=dry_run, pdf=pdf, merge=merge, progress=progress)
+        result = run_generate(
+            ws, kind_code, ids=ids, unit=unit, force=force, dry_run=dry_run, pdf=pdf, merge=merge, progress=progress, options=own or None
+        )
         for number in result.numbered:
             click.echo(f"自动编号：{number}")
         verb = "将生成" if dry_run else "已生成"
@@ -108,6 +110,7 @@ def _generate_command(kind):
         click.echo(f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）{skipped}。")
         _report_print_files(ws, result)
 
+    command.params.extend(kind.options)  # the kind's own options (announcement: --until, --skip-inner …)
     return command
 
 
@@ -272,6 +275,16 @@ def status(wsdir, register, as_json):
 for _register in all_registers():  # each register's own commands (督查督办: review …)
     for _command in _register.commands():
         main.add_command(_command)
+
+
+@main.group()
+def plan():
+    """按制度要求编排计划：为台账补齐应有的计划行（重复运行不会重复添加）。"""
+
+
+for _register in all_registers():  # each register's planning subcommands (plan disclosure, plan talks …)
+    for _command in _register.plan_commands():
+        plan.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

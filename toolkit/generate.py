@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LedgerInvalid, TemplateError, ToolkitError, UsageError, write_failed
+from .forms.compose import concatenate_documents, insert_body
 from .forms.identity import PROPERTY, Identity, fingerprint, normalise
 from .forms.kinds import FormKind
 from .forms.merge import merged_parts
@@ -37,6 +38,7 @@ class Generated:
     role: str
     path: Path
     identity: str
+    composed: bool = False  # a body document was merged in: printed from the file itself
 
 
 @dataclass
@@ -68,7 +70,7 @@ def compile_kind(ws: Workspace, kind: FormKind) -> CompiledTemplate:
             f"模板 {template.path.name} 缺少表格栏目：{'、'.join(missing)}。",
             hint="回收表单时按这些栏目名读取内容，请在模板表格中保留这些标签单元格。",
         )
-    if "识别码" not in template.fields:
+    if kind.visible_identity and "识别码" not in template.fields:
         raise TemplateError(
             f"模板 {template.path.name} 中没有 {{{{ 识别码 }}}} 标签。", hint="识别码用于回收时匹配台账，请在页脚或正文中保留。"
         )
@@ -95,26 +97,32 @@ def generate(
     pdf: bool = False,
     merge: bool = False,
     progress=None,
+    options: dict | None = None,
 ) -> GenerateResult:
-    """Generate one form per recipient for the selected items, save the ledger once, then print files."""
+    """Generate one form per recipient for the selected items, save the ledger once, then print files.
+
+    ``options``: the values of the kind's own options (FormKind.options), given to its ``select``
+    with the workspace under ``"workspace"``.
+    """
     _, kind = by_command(kind_code)
     if kind is None:
         raise UsageError(f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(k.command_name for k in all_kinds().values())}。")
     with contextlib.nullcontext() if dry_run else workspace_lock(ws.root, f"generate {kind_code}"):
-        result, template = _generate(ws, kind, ids, unit, force, dry_run, progress)
+        result, template = _generate(ws, kind, ids, unit, force, dry_run, progress, options)
     if not dry_run:  # the ledger is saved: printing (LibreOffice, up to minutes) does not hold up other commands
         _print_files(ws, kind, template, result, pdf=pdf, merge=merge)
     return result
 
 
-def _generate(ws: Workspace, kind: FormKind, ids, unit, force, dry_run, progress) -> tuple[GenerateResult, CompiledTemplate]:
+def _generate(ws: Workspace, kind: FormKind, ids, unit, force, dry_run, progress, options=None) -> tuple[GenerateResult, CompiledTemplate]:
     """Select, number, write the documents and save the ledger (under the workspace lock unless a dry run)."""
     ledger = open_valid_ledger(ws, for_write=not dry_run)
     template = compile_kind(ws, kind)
     context = ChangeContext(operation=f"生成{kind.title}")
     result = GenerateResult(kind=kind.title, dry_run=dry_run)
     units = Units.from_ledger(ledger)
-    jobs, result.skipped = kind.select(ledger, units, ids=ids, unit=unit, force=force, settings=ws.settings)
+    own = {"options": {**(options or {}), "workspace": ws}} if kind.options or options else {}
+    jobs, result.skipped = kind.select(ledger, units, ids=ids, unit=unit, force=force, settings=ws.settings, **own)
     if not dry_run:  # only the rows this command works on are numbered
         result.numbered = register_of(kind).assign_numbers(ledger, ws.settings, context, [job[0] for job in jobs])
     outdir = ws.outbox / kind.outdir
@@ -138,11 +146,16 @@ def _print_files(ws: Workspace, kind: FormKind, template: CompiledTemplate, resu
     if merge and contexts:
         result.merged = ws.outbox / "打印" / f"{kind.title}_合并打印_{dt.datetime.now():%Y%m%d-%H%M%S}.docx"
         core = {"title": f"{kind.title} 合并打印", "creator": ws.settings.org_name}
-        _put_bytes(result.merged, template.to_bytes(merged_parts(template, contexts), core, {}))
+        if any(d.composed for d in result.documents):  # bodies merged in: join the finished files
+            _put_bytes(result.merged, concatenate_documents([d.path for d in result.documents]))
+        else:
+            _put_bytes(result.merged, template.to_bytes(merged_parts(template, contexts), core, {}))
     if pdf and contexts:
-        pdf_jobs = [PdfJob(c, d.identity, d.path.with_suffix(".pdf")) for c, d in zip(contexts, result.documents)]
+        pdf_jobs = [
+            PdfJob(c, d.identity, d.path.with_suffix(".pdf"), d.path if d.composed else None) for c, d in zip(contexts, result.documents)
+        ]
         merged_pdf = result.merged.with_suffix(".pdf") if result.merged else None
-        result.pdf = make_pdfs(template, pdf_jobs, ws.settings, merged_pdf)
+        result.pdf = make_pdfs(template, pdf_jobs, ws.settings, merged_pdf, visible=kind.visible_identity)
 
 
 def _roll_back(documents: list[Generated], before: set[str], exc: BaseException) -> None:
@@ -172,12 +185,15 @@ def _write_documents(ws, kind, ledger, units, template, jobs, outdir, context, r
             values = kind.values(row, units, name, role, ws.settings, extra)
             ident = Identity(kind.code, row.number or "(待编号)", normalise(name), role, fingerprint(values, kind.prefilled))
             path = outdir / kind.filename(row.number or "待编号", name, role)
-            result.documents.append(Generated(row.number, name, role, path, str(ident)))
+            body = extra.get("body") if isinstance(extra, dict) else None  # an item's own document, merged in
+            result.documents.append(Generated(row.number, name, role, path, str(ident), composed=body is not None))
             if dry_run:
                 continue
-            values["识别码"] = str(ident)
+            if kind.visible_identity:
+                values["识别码"] = str(ident)
             result.contexts.append(values)
-            writer.add((path, values, _core(kind, ident, ws.settings.org_name), str(ident)))  # writers start at once
+            task = (path, values, _core(kind, ident, ws.settings.org_name), str(ident))
+            writer.add(task + (body,) if body is not None else task)  # writers start at once
             kind.mark(row, role, extra, context)
         if dry_run:
             return None
@@ -231,9 +247,9 @@ class DocumentWriter:
         if self.pool is None:
             with ThreadPoolExecutor(max_workers=WRITERS) as threads:
                 futures = []
-                for path, values, core, ident in self.progress(self.tasks) if self.progress else self.tasks:
+                for path, values, core, ident, *body in self.progress(self.tasks) if self.progress else self.tasks:
                     parts = self.template.render_parts({k: docx_text(v) for k, v in values.items()})
-                    futures.append(threads.submit(_zip_and_put, self.template, path, parts, core, ident))
+                    futures.append(threads.submit(_zip_and_put, self.template, path, parts, core, ident, *body))
                 for f in futures:
                     f.result()
             return
@@ -282,9 +298,10 @@ def _core(kind: FormKind, ident: Identity, author: str) -> dict:
     }
 
 
-def _zip_and_put(template: CompiledTemplate, path: Path, parts: dict, core: dict, ident: Identity) -> None:
+def _zip_and_put(template: CompiledTemplate, path: Path, parts: dict, core: dict, ident: Identity, body: Path | None = None) -> None:
     """Compress (zlib runs outside the GIL) and write one document; called from writer threads."""
-    _put_bytes(path, template.to_bytes(parts, core, {PROPERTY: str(ident)}))
+    data = template.to_bytes(parts, core, {PROPERTY: str(ident)})
+    _put_bytes(path, insert_body(data, body) if body is not None else data)
 
 
 def _put_bytes(path: Path, data: bytes) -> None:
@@ -307,7 +324,7 @@ def _put_bytes(path: Path, data: bytes) -> None:
         raise write_failed(exc, path, "表单", changed="本次未做任何修改。") from exc
 
 
-def write_document(template: CompiledTemplate, path: Path, values: dict, core: dict, ident: str) -> None:
+def write_document(template: CompiledTemplate, path: Path, values: dict, core: dict, ident: str, body: Path | None = None) -> None:
     """Render, zip and put one document in place: what each writer process does per document."""
     parts = template.render_parts({k: docx_text(v) for k, v in values.items()})
-    _put_bytes(path, template.to_bytes(parts, core, {PROPERTY: ident}))
+    _zip_and_put(template, path, parts, core, ident, body)

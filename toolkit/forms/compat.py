@@ -1,4 +1,4 @@
-"""Import docxtpl without breaking python-docx.
+"""Import docxtpl and docxcompose without breaking python-docx.
 
 docxcompose (imported by docxtpl) rebinds python-docx's global ``cp`` namespace prefix to the
 custom-properties namespace, after which python-docx reads core properties (keywords, title) as
@@ -12,8 +12,9 @@ from docx.oxml import ns as _ns
 
 _CP = _ns.nsmap["cp"]
 
+from docxcompose.composer import Composer  # noqa: E402
 from docxtpl import DocxTemplate  # noqa: E402
 
 _ns.nsmap["cp"] = _CP
 
-__all__ = ["DocxTemplate"]
+__all__ = ["Composer", "DocxTemplate"]

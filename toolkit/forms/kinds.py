@@ -32,6 +32,8 @@ class FormKind:
     command: str = ""  # the `dangwu generate` subcommand (default: the code); not part of the identity
     id_label: str = "编号"  # what --id takes (立项编号, 公开编号)
     skip_hints: tuple[str, str] = ("重新生成请加 --force", "")  # after skipped items: without --force, with it
+    visible_identity: bool = True  # False: public documents; the identity lives in the properties only
+    options: tuple = ()  # the kind's own `generate` options: click.Option objects, passed to select as options={name: value}
 
     @property
     def outdir(self) -> str:

@@ -24,8 +24,12 @@ PART_TYPES = {
 }
 
 
-def merged_parts(template: CompiledTemplate, contexts: list[dict]) -> dict[str, bytes]:
-    """The parts of one document holding every context's rendering, one section each."""
+def merged_parts(template: CompiledTemplate, contexts: list[dict], marks: list[str] | None = None) -> dict[str, bytes]:
+    """The parts of one document holding every context's rendering, one section each.
+
+    ``marks``: a bookmark name per context, set at the start of its document (invisible; a PDF
+    export keeps it as a named destination, which tells where each document's pages begin).
+    """
     rels = etree.fromstring(template.raw_parts[RELS])
     targets = {r.get("Id"): r.get("Target") for r in rels}
     types = etree.fromstring(template.raw_parts[TYPES])
@@ -40,6 +44,8 @@ def merged_parts(template: CompiledTemplate, contexts: list[dict]) -> dict[str, 
         children = list(body)
         sect = children[-1] if children and children[-1].tag == W + "sectPr" else etree.Element(W + "sectPr")
         content = [c for c in children if c is not sect]
+        if marks is not None:
+            _bookmark(content, marks[i], i)
         _restart_numbering(sect)
         for ref in sect:
             if ref.tag not in (W + "headerReference", W + "footerReference"):
@@ -82,6 +88,22 @@ def merged_parts(template: CompiledTemplate, contexts: list[dict]) -> dict[str, 
     out[RELS] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
     out[TYPES] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
     return out
+
+
+def _bookmark(content: list, name: str, n: int) -> None:
+    """An empty bookmark ``name`` at the start of the document's first paragraph."""
+    first = next((c for c in content if c.tag == W + "p"), None)
+    if first is None:
+        return
+    start = etree.Element(W + "bookmarkStart")
+    start.set(W + "id", str(900000 + n))
+    start.set(W + "name", name)
+    end = etree.Element(W + "bookmarkEnd")
+    end.set(W + "id", str(900000 + n))
+    ppr = first.find(W + "pPr")
+    at = 1 if ppr is not None else 0
+    first.insert(at, end)
+    first.insert(at, start)
 
 
 def _restart_numbering(sect) -> None:

@@ -52,7 +52,9 @@ CUSTOM_PROP = (
 
 
 def docx_text(value) -> Markup:
-    """A context value made safe for WordprocessingML: escaped, newlines as line breaks."""
+    """A context value made safe for WordprocessingML: escaped, newlines as line breaks (Markup: already safe)."""
+    if isinstance(value, Markup):
+        return value
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Markup(_BREAK.join(escape(line) for line in text.split("\n")))

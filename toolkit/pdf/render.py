@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from pypdf import PdfReader
 
 from ..errors import ConversionError
 from ..forms.identity import Identity
@@ -31,6 +32,7 @@ class PdfJob:
     context: dict
     identity: str
     pdf: Path
+    docx: Path | None = None  # a finished document converted as it is (e.g. with a merged-in body)
 
 
 @dataclass
@@ -81,6 +83,41 @@ def split_by_identity(pdf_path: Path, jobs: list[PdfJob]) -> list[Path]:
         src.close()
 
 
+MARK = "dangwuDoc"  # bookmark names marking where each document of a batch begins
+PDF_MARKS = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+
+
+def split_by_marks(pdf_path: Path, jobs: list[PdfJob]) -> list[Path]:
+    """Cut a merged PDF into one file per job by the named destinations its bookmarks became.
+
+    Used for documents that show no identity (public announcements): nothing visible is needed.
+    """
+    reader = PdfReader(str(pdf_path))
+    starts = {}
+    for name, dest in reader.named_destinations.items():
+        key = name.lstrip("/")
+        if key.startswith(MARK) and key[len(MARK) :].isdigit():
+            starts[int(key[len(MARK) :])] = reader.get_destination_page_number(dest)
+    total = len(reader.pages)
+    if sorted(starts) != list(range(len(jobs))):
+        return []
+    bounds = [starts[i] for i in range(len(jobs))] + [total]
+    if any(a >= b for a, b in zip(bounds, bounds[1:])):
+        return []
+    src = pdfium.PdfDocument(str(pdf_path))
+    try:
+        written = []
+        for i, job in enumerate(jobs):
+            dst = pdfium.PdfDocument.new()
+            dst.import_pages(src, list(range(bounds[i], bounds[i + 1])))
+            _save_atomic(dst, job.pdf)
+            dst.close()
+            written.append(job.pdf)
+        return written
+    finally:
+        src.close()
+
+
 def concatenate(pdfs: list[Path], target: Path) -> None:
     """Join PDFs page by page into ``target``."""
     dst = pdfium.PdfDocument.new()
@@ -116,32 +153,56 @@ def _in_document_terms(exc: ConversionError, docs: list[list[Path]], count: int)
     return ConversionError(f"LibreOffice 转换失败{reason}：这 {count} 份表单的 PDF 未能生成。", hint=exc.hint)
 
 
-def make_pdfs(template: CompiledTemplate, jobs: list[PdfJob], settings, merged_pdf: Path | None = None) -> PdfResult:
-    """Convert the batch to one PDF per job (and optionally one print PDF); never raises for LibreOffice."""
+def make_pdfs(template: CompiledTemplate, jobs: list[PdfJob], settings, merged_pdf: Path | None = None, visible: bool = True) -> PdfResult:
+    """Convert the batch to one PDF per job (and optionally one print PDF); never raises for LibreOffice.
+
+    Documents made from the template alone are merged and converted in one go, then cut apart by
+    the identity each page shows (``visible``) or, for documents that show none, by bookmarks.
+    Finished documents (``PdfJob.docx``: a body merged in) are converted as they are.
+    """
     result = PdfResult()
     if not jobs:
         return result
     try:
         soffice = Soffice(settings.soffice_path, settings.pdf_timeout)
-        groups_n = max(1, min(os.cpu_count() or 1, 2, len(jobs) // MIN_PER_GROUP))
-        size = -(-len(jobs) // groups_n)
-        groups = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        whole = [j for j in jobs if j.docx is None]
+        files = [j for j in jobs if j.docx is not None]
+        groups_n = max(1, min(os.cpu_count() or 1, 2, len(whole) // MIN_PER_GROUP))
+        size = max(1, -(-len(whole) // groups_n))
+        groups = [whole[i : i + size] for i in range(0, len(whole), size)]
         with tempfile.TemporaryDirectory(prefix="dangwu-pdf-") as tmp:
             tmpdir = Path(tmp)
             docs = []
             for gi, group in enumerate(groups):
                 path = tmpdir / f"batch{gi}.docx"
+                marks = None if visible else [f"{MARK}{i}" for i in range(len(group))]
                 with open(path, "wb") as fh:
-                    template.write_parts(fh, merged_parts(template, [j.context for j in group]), {"title": "print batch"}, {})
+                    template.write_parts(fh, merged_parts(template, [j.context for j in group], marks), {"title": "print batch"}, {})
                 docs.append([path])
+            singles = []
+            for k, job in enumerate(files):  # copies under plain names: LibreOffice names its output after its input
+                copy = tmpdir / f"single{k}.docx"
+                copy.write_bytes(job.docx.read_bytes())
+                singles.append(copy)
+            if singles:
+                docs.append(singles)
+            target = "pdf" if visible else PDF_MARKS
             try:
-                pdfs = [out[0] for out in soffice.convert_groups(docs, tmpdir / "pdf")]
+                converted = soffice.convert_groups(docs, tmpdir / "pdf", target) if docs else []
             except ConversionError as exc:
                 raise _in_document_terms(exc, docs, len(jobs)) from exc
+            pdfs = [out[0] for out in converted[: len(groups)]]
             for pdf, group in zip(pdfs, groups):
-                result.written += split_by_identity(pdf, group)
+                result.written += split_by_identity(pdf, group) if visible else split_by_marks(pdf, group)
+            for pdf, job in zip(converted[len(groups) :][0] if singles else [], files):
+                job.pdf.parent.mkdir(parents=True, exist_ok=True)
+                tmp_target = job.pdf.with_name(f".{job.pdf.name}.tmp")
+                tmp_target.write_bytes(pdf.read_bytes())
+                os.replace(tmp_target, job.pdf)
+                result.written.append(job.pdf)
             if merged_pdf is not None:
-                concatenate(pdfs, merged_pdf)
+                done = set(result.written)
+                concatenate([j.pdf for j in jobs if j.pdf in done], merged_pdf)
                 result.written.append(merged_pdf)
     except ConversionError as exc:
         result.error = exc
@@ -149,6 +210,7 @@ def make_pdfs(template: CompiledTemplate, jobs: list[PdfJob], settings, merged_p
     result.missing = [j.pdf for j in jobs if j.pdf not in done]
     if result.missing and result.error is None:
         result.error = ConversionError(
-            f"有 {len(result.missing)} 份 PDF 未能从转换结果中分出。", hint="请检查模板页脚是否保留了 {{ 识别码 }}。"
+            f"有 {len(result.missing)} 份 PDF 未能从转换结果中分出。",
+            hint="请检查模板页脚是否保留了 {{ 识别码 }}。" if visible else "请检查模板是否被改动（每份文书须从正文开始），或改为逐份生成。",
         )
     return result

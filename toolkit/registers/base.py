@@ -118,5 +118,9 @@ class Register:
         """Its own click commands (e.g. `review`), added to `dangwu` beside the shared ones."""
         return []
 
+    def plan_commands(self) -> list:
+        """Its `dangwu plan` subcommands (e.g. `plan disclosure --quarter 2027Q1`): rows the rule requires."""
+        return []
+
     def __repr__(self) -> str:
         return f"<register {self.name}>"

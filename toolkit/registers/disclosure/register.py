@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...ledger.validate import Problem
 from ..base import Register
 from .incoming import apply_approval, apply_opinion
-from .kinds import APPROVAL, FEEDBACK_FORM
+from .kinds import ANNOUNCEMENT, APPROVAL, FEEDBACK_FORM, REDISCLOSURE, REPLY
 from .sheets import DISCLOSURE, FEEDBACK
 
 
@@ -17,16 +17,18 @@ class Disclosure(Register):
     alias = "disclosure"
     sheet = DISCLOSURE
     sheets = (DISCLOSURE, FEEDBACK)
-    kinds = (APPROVAL, FEEDBACK_FORM)
+    kinds = (APPROVAL, ANNOUNCEMENT, FEEDBACK_FORM, REPLY, REDISCLOSURE)
     prefix_key = "disclosure"
     prefix_default = "GK"
     settings_toml = """
 [disclosure]           # 党务公开
-office = "党务公开工作办公室"   # 公告和意见反馈表的落款
-phone = ""             # 意见反馈渠道：电话、电子邮箱、地址（印在意见反馈表上）
+office = "党务公开工作办公室"   # 公告、答复单和意见反馈表的落款
+code = "党公"          # 公告文号的机关代字：党公〔2026〕1号
+phone = ""             # 意见反馈渠道：电话、电子邮箱、地址（印在公示和意见反馈表上）
 email = ""
 address = ""
 period_days = 5        # 默认公示期（工作日）
+plain_kind = "通知"    # 不征求意见时公告的文种：通知 或 公告
 """
 
     def check_row(self, sheet, row, units):
@@ -38,8 +40,21 @@ period_days = 5        # 默认公示期（工作日）
             return [Problem("error", row.ref("公开编号"), f"公开编号“{number}”不在“{DISCLOSURE.name}”中，请改为所反馈事项的编号。")]
         return []
 
+    def assign_numbers(self, ledger, settings, context, rows):
+        """公开编号 for items, 反馈编号 for opinions (a reply may be written for an opinion typed in unnumbered)."""
+        from .rules import feedback_numbers
+
+        rows = list(rows)
+        opinions = [r for r in rows if r.view.name == FEEDBACK.name]
+        items = [r for r in rows if r.view.name != FEEDBACK.name]
+        return super().assign_numbers(ledger, settings, context, items) + (
+            feedback_numbers(ledger, settings, context, opinions) if opinions else []
+        )
+
     def apply_returned(self, ws, ledger, units, ident, kind, form, context):
-        apply = apply_opinion if kind is FEEDBACK_FORM else apply_approval
+        apply = {FEEDBACK_FORM.code: apply_opinion, APPROVAL.code: apply_approval}.get(kind.code)
+        if apply is None:  # announcements, replies: documents for readers, nothing to fill in
+            return super().apply_returned(ws, ledger, units, ident, kind, form, context)
         applied = apply(ws, ledger, units, ident, kind, form, context)
         self.refresh_warnings(ledger, applied.rows, ws.settings)
         return applied
@@ -63,3 +78,20 @@ period_days = 5        # 默认公示期（工作日）
         from .commands import COMMANDS
 
         return COMMANDS
+
+    def plan_commands(self):
+        try:
+            from .plan import PLAN_COMMANDS
+        except ImportError:  # pragma: no cover - until plan.py lands
+            return []
+        return PLAN_COMMANDS
+
+    def report(self, ws, year, half=None):
+        from .report import report
+
+        return report(ws, year, half)
+
+    def report_pdf(self, ws, docx_path):
+        from .report import report_pdf
+
+        return report_pdf(ws, docx_path)

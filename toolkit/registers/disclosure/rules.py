@@ -16,6 +16,7 @@ from .sheets import DISCLOSURE, SCOPES
 UNDECIDED, APPROVED, REFUSED = "待审批", "已批准", "不予公开"
 STAGES = ("待审批", "待公开", "党内公开中", "公示中", "待处理反馈", "待再公开", "已完成", "不予公开")
 DEFAULT_OFFICE = "党务公开工作办公室"
+NO_REDISCLOSURE = "不再公开"  # the item's 处理情况 when `respond GK-… --no-redisclosure` closed it
 
 
 def approval_of(row: Row) -> str:
@@ -28,8 +29,11 @@ def decided(row: Row) -> bool:
     return approval_of(row) in (APPROVED, REFUSED)
 
 
-def stage(row: Row, now: dt.date | None = None) -> str:
-    """Where the item stands: 待审批, 不予公开, 待公开, 党内公开中, 公示中, 待处理反馈, 待再公开 or 已完成."""
+def stage(row: Row, now: dt.date | None = None, unhandled: int | None = None) -> str:
+    """Where the item stands: 待审批, 不予公开, 待公开, 党内公开中, 公示中, 待处理反馈, 待再公开 or 已完成.
+
+    ``unhandled``: how many of its opinions have no 处理情况 (counted from 公开意见反馈 when not given).
+    """
     now = now or today()
     state = approval_of(row)
     if state != APPROVED:
@@ -41,13 +45,28 @@ def stage(row: Row, now: dt.date | None = None) -> str:
     if published:
         if until and now <= until:
             return "公示中"
-        opinions = _count(row)
-        if opinions and not row.text("处理情况"):
+        if not _count(row):
+            return "已完成"
+        if unhandled is None:
+            unhandled = unhandled_counts(row.view.ledger).get(row.number, 0)
+        if unhandled:
             return "待处理反馈"
-        return "待再公开" if opinions else "已完成"
+        return "已完成" if row.text("处理情况").startswith(NO_REDISCLOSURE) else "待再公开"
     if inner and (not inner_until or now <= inner_until):
         return "党内公开中"
     return "待公开"
+
+
+def unhandled_counts(ledger: Ledger) -> dict[str, int]:
+    """{公开编号: opinions in 公开意见反馈 without 处理情况}."""
+    from .sheets import FEEDBACK
+
+    view = ledger.views.get(FEEDBACK.name)
+    out: dict[str, int] = {}
+    for r in view.rows() if view is not None else ():
+        if not r.text("处理情况"):
+            out[r.text("公开编号")] = out.get(r.text("公开编号"), 0) + 1
+    return out
 
 
 def _count(row: Row) -> int:

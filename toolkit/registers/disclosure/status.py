@@ -12,7 +12,7 @@ from ...textwidth import clip, table
 from ...workdays import PROVISIONAL_NOTE, WorkCalendar, warning
 from ...workspace import Workspace
 from ..warnings import repaint
-from .rules import STAGES, stage
+from .rules import STAGES, stage, unhandled_counts
 from .sheets import DISCLOSURE
 
 FILLS = {"红": "FFC7CE", "黄": "FFEB9C", "绿": "C6EFCE"}
@@ -44,9 +44,18 @@ class DisclosureStatus:
     ledger_note: str = ""
     today: str = ""
     paints: list = field(default_factory=list)  # (row, column, text, fill)
+    unhandled: dict[str, int] = field(default_factory=dict)  # 公开编号 → opinions without 处理情况
+    routine: list[str] = field(default_factory=list)  # per routine series: quarters disclosed, due, missed
 
     def as_dict(self) -> dict:
-        return {"today": self.today, "total": self.total, "counts": self.counts, "open": [asdict(i) for i in self.open_items]}
+        return {
+            "today": self.today,
+            "total": self.total,
+            "counts": self.counts,
+            "open": [asdict(i) for i in self.open_items],
+            "unhandled_opinions": self.unhandled,
+            "routine": self.routine,
+        }
 
     def lines(self) -> list[tuple[str, str | None]]:
         out: list[tuple[str, str | None]] = [
@@ -59,6 +68,17 @@ class DisclosureStatus:
             lines = table(rows)
             out.append((lines[0], None))
             out += [(line, _TERMINAL_COLOURS.get(i.colour)) for line, i in zip(lines[1:], self.open_items)]
+        if self.unhandled:
+            listed = "、".join(f"{k} {v} 条" for k, v in self.unhandled.items())
+            out.append(
+                (
+                    f"未处理的意见共 {sum(self.unhandled.values())} 条（{listed}）：请填写处理情况（dangwu respond 反馈编号 --handling …）。",
+                    None,
+                )
+            )
+        if self.routine:
+            out.append(("常规性公开事项（按季度）：", None))
+            out += [(f"  {line}", None) for line in self.routine]
         if self.provisional:
             out.append((f"注：部分日期超出法定节假日数据范围，工作日{PROVISIONAL_NOTE}。", None))
         if self.ledger_note:
@@ -76,9 +96,9 @@ def due_date(row: Row) -> dt.date | None:
     return dt.date(base.year, month, 31 if month in (3, 12) else 30)
 
 
-def judge(row: Row, cal: WorkCalendar, now: dt.date, warn_days: int) -> OpenDisclosure | None:
+def judge(row: Row, cal: WorkCalendar, now: dt.date, warn_days: int, unhandled: dict | None = None) -> OpenDisclosure | None:
     """The item as status shows it (None when complete or refused)."""
-    st = stage(row, now)
+    st = stage(row, now, None if unhandled is None else unhandled.get(row.number, 0))
     if st in DONE:
         return None
     due = due_date(row)
@@ -101,7 +121,9 @@ def refresh_warnings(ledger: Ledger, rows, settings, now: dt.date | None = None)
     """Rewrite the 预警 cells of the disclosure rows a command changed; how many changed."""
     now = now or today()
     cal = WorkCalendar.shared(settings)
-    return repaint(rows, DISCLOSURE.name, lambda row: cell_of(judge(row, cal, now, settings.warn_days), now))
+    rows = list(rows)
+    open_ = unhandled_counts(rows[0].view.ledger) if rows else {}
+    return repaint(rows, DISCLOSURE.name, lambda row: cell_of(judge(row, cal, now, settings.warn_days, open_), now))
 
 
 def status(ws: Workspace, ledger: Ledger) -> DisclosureStatus:
@@ -114,9 +136,12 @@ def status(ws: Workspace, ledger: Ledger) -> DisclosureStatus:
     cal = WorkCalendar.shared(ws.settings)
     counts: Counter = Counter()
     paints = result.paints
+    open_ = unhandled_counts(ledger)
+    result.unhandled = {k: v for k, v in open_.items() if v}
     for row in view.rows():
-        counts[stage(row, now)] += 1
-        item = judge(row, cal, now, ws.settings.warn_days)
+        st = stage(row, now, open_.get(row.number, 0))
+        counts[st] += 1
+        item = judge(row, cal, now, ws.settings.warn_days, open_)
         text, fill = cell_of(item, now)
         if text or row.raw("预警") not in (None, ""):
             paints.append((row, "预警", text, fill))
