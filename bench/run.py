@@ -171,6 +171,7 @@ class Context:
     soffice_each: int = 20  # files converted one soffice process each (baseline (a), extrapolated)
     ledger_items: int = 10_000  # rows of the ledger for status / report (ledger-10k)
     archive_items: int = 300  # closed items (about 4 papers each) for archive
+    announce_items: int = 200  # approved 党务公开 items for announce-pdf (one 全体党员 announcement each)
     details: dict = field(default_factory=dict)
     profiles: dict = field(default_factory=dict)
     _memo: dict = field(default_factory=dict)
@@ -347,7 +348,11 @@ def answers_for(i: int) -> dict:
 
 def _fill_all(notices: list[Path], outdir: Path, answers: Callable[[int], dict] = answers_for) -> list[Path]:
     """fill_form every notice into ``outdir`` (same file names), on all cores; ``answers(i)`` for notice ``i``."""
-    jobs = [(str(src), str(outdir / src.name), answers(i)) for i, src in enumerate(notices)]
+    return _fill_jobs([(str(src), str(outdir / src.name), answers(i)) for i, src in enumerate(notices)])
+
+
+def _fill_jobs(jobs: list[tuple[str, str, dict]]) -> list[Path]:
+    """fill_form each (source, target, answers) job, on all cores."""
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return [Path(p) for p in pool.map(_fill_one, jobs, chunksize=16)]
 
@@ -387,6 +392,96 @@ def pdf_returned_workspace(ctx: Context) -> Path:
         return root
 
     return ctx.memo("pdf-returned", make)
+
+
+DISCLOSURE_SHEET = "党务公开台账"
+OPINION_SHEET = "公开意见反馈"
+ANNOUNCE_TODAY = "2026-12-03"  # DANGWU_TODAY of announce-pdf: the 公示期 (5 working days) stays in 2026, chinesecalendar's data
+OPINION_TODAY = "2026-12-04"  # DANGWU_TODAY of opinion-ingest: opinions received within the item's year
+
+
+class _today:
+    """``with _today("2026-12-03"):`` DANGWU_TODAY set for an in-process set-up, restored after."""
+
+    def __init__(self, day: str):
+        self.day, self.saved = day, None
+
+    def __enter__(self):
+        self.saved = os.environ.get("DANGWU_TODAY")
+        os.environ["DANGWU_TODAY"] = self.day
+
+    def __exit__(self, *exc):
+        if self.saved is None:
+            os.environ.pop("DANGWU_TODAY", None)
+        else:
+            os.environ["DANGWU_TODAY"] = self.saved
+
+
+def disclosure_rows(n: int) -> list[dict]:
+    """``n`` approved 党务公开 items limited to 全体党员 (one announcement each), 提出部门 cycling the units."""
+    return [
+        {
+            "公开类别": "党务运行基本情况",
+            "公开事项": f"2026年第{i + 1}批党费收缴管理情况",
+            "公开内容摘要": f"第{i + 1}批各党支部党费收缴、使用和管理情况。请全体党员监督，如有意见请在公示期内反馈。",
+            "提出部门": UNITS[i % len(UNITS)]["单位名称"],
+            "公开范围": "全体党员",
+            "公开形式": "党员大会、内网",
+            "时限类型": "阶段性",
+            "计划公开日期": dt.date(2026, 12, 20),
+            "审批状态": "已批准",
+            "审批人": "王书记",
+            "审批日期": dt.date(2026, 12, 1),
+        }
+        for i in range(n)
+    ]
+
+
+def announce_workspace(ctx: Context) -> Path:
+    """A workspace (init_workspace + the conftest units) whose 党务公开台账 holds ``ctx.announce_items`` approved items."""
+
+    def make():
+        import toolkit
+
+        root = ctx.tmp / "pristine-announce"
+        ws = toolkit.init_workspace(root, units=UNITS)
+        append_rows(ws.ledger_path, DISCLOSURE_SHEET, disclosure_rows(ctx.announce_items))
+        return root
+
+    return ctx.memo("announce", make)
+
+
+def opinion_answers(i: int) -> dict:
+    """What person ``i`` writes on the 意见反馈表 (FEEDBACK_FORM.feedback): a distinct name and opinion each."""
+    unit = UNITS[i % len(UNITS)]
+    return {
+        "反馈人": f"党员{i + 1:04d}",
+        "单位或身份": f"{unit['单位名称']}{('教师', '学生', '职工')[i % 3]}党员",
+        "联系方式": f"139{i:08d}",
+        "意见建议": f"建议{i + 1}：公开内容再细化到各党支部，并在公示栏同步张贴。",
+        "反馈日期": OPINION_TODAY,
+    }
+
+
+def opinion_workspace(ctx: Context) -> Path:
+    """One approved item, its 意见反馈表 (generate feedback-form), and ``ctx.forms`` copies filled by different
+    people (fill_form, in parallel) in inbox/. Untimed."""
+
+    def make():
+        import toolkit
+
+        root = ctx.tmp / "pristine-opinions"
+        ws = toolkit.init_workspace(root, units=UNITS)
+        append_rows(ws.ledger_path, DISCLOSURE_SHEET, disclosure_rows(1))
+        with _today(OPINION_TODAY):
+            result = toolkit.generate(ws, "feedback-form")
+        if len(result.documents) != 1:
+            raise RuntimeError(f"{len(result.documents)} feedback forms generated for one approved item")
+        form = str(result.documents[0].path)
+        _fill_jobs([(form, str(ws.inbox / f"意见反馈表-{i + 1:05d}.docx"), opinion_answers(i)) for i in range(ctx.forms)])
+        return root
+
+    return ctx.memo("opinions", make)
 
 
 def soffice_warm_profile(ctx: Context) -> dict:
@@ -923,6 +1018,63 @@ def phase_naive_pdfplumber(args) -> dict:
     return {"seconds": time.perf_counter() - t0, "forms": len(files), "chars": chars}
 
 
+@phase("announce-pdf")
+def phase_announce_pdf(args) -> dict:
+    """toolkit.generate(ws, "announcement", pdf=True) end to end, as of DANGWU_TODAY=ANNOUNCE_TODAY."""
+    import importlib
+
+    import toolkit
+    from toolkit.pdf import render
+
+    os.environ["DANGWU_TODAY"] = ANNOUNCE_TODAY
+    gen_mod = importlib.import_module("toolkit.generate")  # toolkit.generate is the function; we need the module
+    spent: dict[str, float] = {}
+    undo = [
+        _timed_attr(gen_mod, "make_pdfs", spent, "pdf_stage"),
+        _timed_attr(render.Soffice, "convert_groups", spent, "soffice"),
+        _timed_attr(render, "split_by_marks", spent, "split"),
+        _timed_attr(render, "split_by_identity", spent, "split"),
+    ]
+    ws = toolkit.Workspace(args.dir)
+    try:
+        t0 = time.perf_counter()
+        result = toolkit.generate(ws, "announcement", pdf=True)
+        seconds = time.perf_counter() - t0
+    finally:
+        for u in undo:
+            u()
+    pdf = result.pdf
+    return {
+        "seconds": seconds,
+        "documents": len(result.documents),
+        "skipped": len(result.skipped),
+        "pdfs": len(pdf.written) if pdf else 0,
+        "missing": len(pdf.missing) if pdf else len(result.documents),
+        "error": str(pdf.error) if pdf and pdf.error else "",
+        "pages": _pdf_pages(pdf.written) if pdf else 0,
+        "docx": [str(d.path) for d in result.documents],
+        "split": dict(spent),
+        "maxrss_mb": maxrss_mb(),
+        "soffice_rss_mb": maxrss_mb(resource.RUSAGE_CHILDREN),
+    }
+
+
+@phase("opinion-ingest")
+def phase_opinion_ingest(args) -> dict:
+    """toolkit.ingest(ws) on the filled 意见反馈表 in inbox/ (as of OPINION_TODAY); then read_docx + identity() alone.
+    Also counts the rows of 公开意见反馈 afterwards (untimed): each opinion must be a new row."""
+    import toolkit
+    from toolkit.intake.docx_reader import read_docx
+    from toolkit.intake.pipeline import ALL_LABELS
+    from toolkit.ledger.workbook import Ledger
+
+    os.environ["DANGWU_TODAY"] = OPINION_TODAY
+    out = _ingest_and_read(args, ".docx", lambda p: read_docx(p, ALL_LABELS).identity())
+    ledger = Ledger.load(toolkit.Workspace(args.dir).ledger_path)
+    out["opinion_rows"] = len([r for r in ledger.sheet(OPINION_SHEET).rows() if r.text("反馈人")])
+    return out
+
+
 def _digest(path: Path) -> str:
     import hashlib
 
@@ -1305,6 +1457,112 @@ def bench_pdf_ingest(ctx: Context) -> list[Row]:
     ]  # fmt: skip
 
 
+@benchmark("announce-pdf", "党务公开公告 PDF / disclosure announcements with PDFs")
+def bench_announce_pdf(ctx: Context) -> list[Row]:
+    fresh = announce_workspace(ctx)
+    lo = soffice_warm_profile(ctx)  # warms the baseline's private profile and the toolkit's two profiles, untimed
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = _copy(fresh, ctx.fresh_dir("announce-pdf"))
+        r = run_phase("announce-pdf", d)
+        rss.append(r["maxrss_mb"])
+        r["dir"] = str(d)
+        return r
+
+    runs = ctx.repeat_runs(one_run)
+    best = runs[0]
+    docs = best["documents"]
+
+    # Both baselines convert the very announcement .docx files the best dangwu run wrote.
+    docx = [Path(f) for f in best.pop("docx")]
+    for r in runs[1:]:
+        r.pop("docx", None)
+    bdir = ctx.fresh_dir("announce-soffice")
+    bdir.mkdir(parents=True)
+    (bdir / "soffice.json").write_text(json.dumps({**lo, "files": [str(f) for f in docx]}, ensure_ascii=False), encoding="utf-8")
+    each_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-each", bdir, n=min(ctx.soffice_each, len(docx))))
+    batch_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-batch", bdir))
+    each, batch = each_runs[0], batch_runs[0]
+    each_rate, batch_rate = each["files"] / each["seconds"], batch["files"] / batch["seconds"]
+    ctx.details["announce-pdf"] = {
+        "items": ctx.announce_items,
+        "runs": runs,
+        "soffice": lo,
+        "each_runs": each_runs,
+        "batch_runs": batch_runs,
+    }
+    for r in runs:
+        shutil.rmtree(r["dir"], ignore_errors=True)
+    shutil.rmtree(bdir, ignore_errors=True)
+    profiled(ctx, "announce-pdf", _copy(fresh, ctx.fresh_dir("announce-pdf-profile")))
+
+    sp = best.get("split", {})
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; {best['pdfs']:,} PDFs, {best['pages']:,} pages; DANGWU_TODAY={ANNOUNCE_TODAY}"
+    if "pdf_stage" in sp:
+        note += f"; .docx part {best['seconds'] - sp['pdf_stage']:.2f}s, PDF stage {sp['pdf_stage']:.2f}s"
+        if "soffice" in sp:
+            note += f" (LibreOffice {sp['soffice']:.2f}s, split {sp.get('split', 0.0):.2f}s)"
+    error = ""
+    if docs != ctx.announce_items or best["skipped"]:
+        error = f"{docs} announcement(s) for {ctx.announce_items} items, {best['skipped']} skipped"
+    elif best["missing"] or best["error"] or best["pdfs"] != docs:
+        error = f"{best['missing']} PDF(s) MISSING: {best['error'][:80]}"
+    if error:
+        note += f" — {error}"
+    each_label = f"soffice per file ×{each['files']} (a)"
+    batch_label = f"one soffice call ×{batch['files']} (b)"
+    e2e = best["pdfs"] / best["seconds"]
+    return [
+        Row(f"公告 generate announcement --pdf：{ctx.announce_items:,} 项 → {docs:,} 份（端到端）", "PDFs/s", e2e, each_rate,
+            each_label, [Target("value", ">=", 30)], note=note, error=error),
+        Row("  同上 vs 一次调用 same vs one soffice call", "PDFs/s", e2e, batch_rate, batch_label,
+            note=f"(b) {batch['seconds']:.1f}s for {batch['files']:,} files in {batch.get('calls', 1)} process(es) (best of {len(batch_runs)})"),
+        Row("  soffice 逐个 per-file baseline", "s/file", each["seconds"] / each["files"],
+            note=f"(a) {each['files']} of {docs:,} announcement .docx timed, one soffice process each ({each['seconds']:.1f}s, best of"
+            f" {len(each_runs)}); its rate is extrapolated to all {docs:,}. Both baselines as in `pdf`"),
+        Row("  公告 PDF 峰值内存 max RSS (Python)", "MB", max(rss), None, "", [Target("value", "<", 300)],
+            note=f"max over {len(rss)} runs; largest LibreOffice process: toolkit {max(r['soffice_rss_mb'] for r in runs):,.0f} MB,"
+            f" one-call baseline {batch['soffice_rss_mb']:,.0f} MB"),
+    ]  # fmt: skip
+
+
+@benchmark("opinion-ingest", "回收意见反馈表 / ingest returned opinion forms")
+def bench_opinion_ingest(ctx: Context) -> list[Row]:
+    returned = opinion_workspace(ctx)
+    inbox = returned / "inbox"
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = _copy(returned, ctx.fresh_dir("opinion-ingest"))
+        r = run_phase("opinion-ingest", d)
+        shutil.rmtree(d, ignore_errors=True)
+        rss.append(r["maxrss_mb"])
+        return r
+
+    runs, naive_runs = ctx.repeat_pair(one_run, lambda: run_phase("naive-read", inbox))
+    best, naive = runs[0], naive_runs[0]
+    ctx.details["opinion-ingest"] = {"forms": ctx.forms, "runs": runs, "naive_runs": naive_runs}
+    profiled(ctx, "opinion-ingest", _copy(returned, ctx.fresh_dir("opinion-ingest-profile")))
+
+    forms = best["forms"]
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}; {best['opinion_rows']:,} rows of {OPINION_SHEET}; {_ingest_split(best)}"
+    error = ""
+    bad = [r for r in runs if r["results"] != {"已登记": r["forms"]} or r["opinion_rows"] != r["forms"] or r["forms"] != ctx.forms]
+    if bad:
+        error = f"not every opinion 已登记 as a new row: {bad[0]['results']}, {bad[0]['opinion_rows']} rows for {bad[0]['forms']} forms"
+        note += f" — {error}; e.g. {' '.join(bad[0]['rejected_example'].split())[:80]}"
+    label = f"naive python-docx ×{naive['forms']}"
+    return [
+        Row(f"意见回收 ingest：{forms:,} 份意见反馈表", "forms/s", forms / best["seconds"], naive["forms"] / naive["seconds"], label,
+            [Target("value", ">=", 500)], note=note, error=error),
+        Row("  其中仅读取 read_docx only", "forms/s", best["read_forms"] / min(r["read_seconds"] for r in runs),
+            naive["forms"] / naive["seconds"], label, note="toolkit.intake.docx_reader.read_docx + identity() on the same files, no ledger"),
+        Row("  意见回收峰值内存 max RSS", "MB", max(rss), naive.get("maxrss_mb"), "naive python-docx process", [Target("value", "<", 300)],
+            note=f"max over {len(rss)} runs"),
+    ]  # fmt: skip
+
+
 @benchmark("ledger-10k", "大台账 status / report / 10,000-item ledger")
 def bench_ledger(ctx: Context) -> list[Row]:
     from toolkit.dates import today
@@ -1517,6 +1775,9 @@ def main(argv=None) -> int:
     p.add_argument("--soffice-each", type=int, help="files for the one-soffice-per-file baseline (default 20, quick 5)")
     p.add_argument("--ledger-items", type=int, help="ledger rows for ledger-10k (status / report; default 10000, quick 2000)")
     p.add_argument("--archive-items", type=int, help="closed items for archive, ~4 papers each (default 300, quick 30)")
+    p.add_argument(
+        "--announce-items", type=int, help="approved 党务公开 items for announce-pdf, one announcement each (default 200, quick 40)"
+    )
     p.add_argument("--repeat", type=int, default=3, help="repeat each measurement up to N times, keep the best (default 3)")
     p.add_argument("--budget", type=float, default=30.0, help="stop repeating a measurement after this many seconds (default 30)")
     p.add_argument("--only", help=f"comma-separated benchmarks: {', '.join(b.name for b in BENCHMARKS)}")
@@ -1564,12 +1825,14 @@ def main(argv=None) -> int:
         soffice_each=args.soffice_each or (5 if small else 20),
         ledger_items=args.ledger_items or (2000 if small else 10_000),
         archive_items=args.archive_items or (30 if small else 300),
+        announce_items=args.announce_items or (40 if small else 200),
     )
     info = machine()
     print(f"dangwu bench — {'quick' if small else 'full'} run; Python {info['python']}, {info['cpus']} CPUs, {info['platform']}")
     print(f"items {ctx.items:,}, forms {ctx.forms:,}, naive docxtpl documents {ctx.naive_docs}, best of ≤{ctx.repeat}")
     print(f"PDF items {ctx.pdf_items:,}, soffice per-file baseline files {ctx.soffice_each}")
     print(f"ledger rows {ctx.ledger_items:,} (status / report), archive items {ctx.archive_items:,}")
+    print(f"党务公开: announcements {ctx.announce_items:,}, opinion forms {ctx.forms:,}")
     print(f"scratch workspaces under {tmp}")
     rows: list[Row] = []
     failed = []
@@ -1597,7 +1860,7 @@ def main(argv=None) -> int:
         if args.json:
             data = {"machine": info, "quick": small, "items": ctx.items, "forms": ctx.forms, "naive_docs": ctx.naive_docs,
                     "pdf_items": ctx.pdf_items, "soffice_each": ctx.soffice_each,
-                    "ledger_items": ctx.ledger_items, "archive_items": ctx.archive_items, "rows": [r.as_dict() for r in rows], "failed": failed, "details": ctx.details}  # fmt: skip
+                    "ledger_items": ctx.ledger_items, "archive_items": ctx.archive_items, "announce_items": ctx.announce_items, "rows": [r.as_dict() for r in rows], "failed": failed, "details": ctx.details}  # fmt: skip
             Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
             print(f"\nJSON written to {args.json}")
     finally:

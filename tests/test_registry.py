@@ -225,8 +225,8 @@ def test_pipelines_import_no_register_package(module):
 
 
 def test_archive_refuses_a_register_it_cannot_file(probe):
-    with pytest.raises(UsageError, match="“党务公开”暂不归档"):
-        toolkit.archive(probe, 2026, "党务公开")
+    with pytest.raises(UsageError, match="“试点”暂不归档"):
+        toolkit.archive(probe, 2026, "试点")
 
 
 def test_archive_never_gives_a_register_another_registers_codes(probe, monkeypatch):

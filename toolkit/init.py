@@ -13,8 +13,17 @@ def default_settings() -> str:
     """The new workspace's dangwu.toml: the shared settings, then each register's own section."""
     from .registers import all_registers
 
+    text = DEFAULT_SETTINGS
+    for reg in all_registers():  # each filing register's 保管期限, 机构(问题) code and name in the [archive.*] tables
+        for table, value in zip(("retention", "org_code", "org_name"), reg.archive_defaults):
+            header = f"[archive.{table}]"
+            line = f'"{reg.name}" = "{value}"'
+            if header in text and f'"{reg.name}" =' not in text.split(header, 1)[1].split("\n[", 1)[0]:
+                head, _, tail = text.partition(header)
+                first, nl, rest = tail.partition("\n")
+                text = f"{head}{header}{first}{nl}{line}\n{rest}"
     own = [reg.settings_toml.strip() for reg in all_registers() if reg.settings_toml.strip()]
-    return "\n\n".join([DEFAULT_SETTINGS.rstrip(), *own]) + "\n"
+    return "\n\n".join([text.rstrip(), *own]) + "\n"
 
 
 def init_workspace(root: Path | str, units=None, members=None) -> Workspace:

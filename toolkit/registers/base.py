@@ -111,6 +111,7 @@ class Register:
         raise UsageError(f"“{self.name}”暂无工作报告。")
 
     archive = None  # an ArchiveSpec (toolkit.archive.spec) when the register files its items
+    archive_defaults: tuple[str, str, str] = ()  # a new workspace's 保管期限, 机构(问题) code and name for it
 
     # ---- command line
 

@@ -116,7 +116,9 @@ def respond_many(ws: Workspace, number: str, *, handling: str = "", to: str = ""
         item = find_row(ledger, opinion.text("公开编号"))
         if item is not None:
             changed.append(item)
-    refresh_warnings(ledger, [r for r in changed if r.view.name != FEEDBACK.name], ws.settings)
+    from . import REGISTER
+
+    REGISTER.refresh_warnings(ledger, changed, ws.settings)  # 反馈意见数 recounted, 预警 rewritten
     ledger.save(keep_backups=ws.settings.backups)
     return changed
 

@@ -8,7 +8,7 @@ from ...forms.checkbox import read_choice
 from ...forms.identity import fingerprint, normalise
 from ..base import APPLIED, RECORDED, Applied
 from .outgoing import item_values
-from .rules import APPROVED, REFUSED, approval_of, decided, feedback_numbers, find_row, recount
+from .rules import APPROVED, REFUSED, approval_of, decided, feedback_numbers, find_row, opinion_index, recount
 from .sheets import FEEDBACK
 
 RESULTS = ("同意公开", "不予公开")
@@ -85,13 +85,13 @@ def apply_opinion(ws, ledger, units, ident, kind, form, context) -> Applied:
     if not opinion:
         raise FormRejected("“意见建议”为空。", hint="请写明意见或建议后重新提交。")
     view = ledger.sheet(FEEDBACK.name)
-    key = (ident.number, normalise(who), normalise(opinion))
-    for row in view.rows():
-        if (row.text("公开编号"), normalise(row.text("反馈人")), normalise(row.text("意见建议"))) == key:
-            raise FormRejected(
-                f"同一意见已登记（{row.number or '第' + str(row.r) + '行'}，{row.text('收到日期')} 收到），本份不再重复登记。",
-                hint="如有新的意见，请另行填写。",
-            )
+    index = opinion_index(ledger)
+    same = index.keys.get(index.key(ident.number, who, opinion))
+    if same is not None:
+        raise FormRejected(
+            f"同一意见已登记（{same.number or '第' + str(same.r) + '行'}，{same.text('收到日期')} 收到），本份不再重复登记。",
+            hint="如有新的意见，请另行填写。",
+        )
     received = today()
     until = item.date("公开截止日期")
     late = "逾期" if until and received > until else ""
@@ -110,6 +110,7 @@ def apply_opinion(ws, ledger, units, ident, kind, form, context) -> Applied:
         context=context,
         number=ident.number,
     )
+    index.add(new)
     [number] = feedback_numbers(ledger, ws.settings, context, [new]) or [new.number]
     recount(ledger, [ident.number], context)
     ledger.journal(context.change(kind.register.name, ident.number, "回执", "", f"{ident.role}·{who}·{number}"))

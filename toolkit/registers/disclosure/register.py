@@ -19,6 +19,7 @@ class Disclosure(Register):
     sheets = (DISCLOSURE, FEEDBACK)
     kinds = (APPROVAL, ANNOUNCEMENT, FEEDBACK_FORM, REPLY, REDISCLOSURE)
     prefix_key = "disclosure"
+    archive_defaults = ("D30", "DWGK", "党务公开")
     prefix_default = "GK"
     settings_toml = """
 [disclosure]           # 党务公开
@@ -78,6 +79,14 @@ plain_kind = "通知"    # 不征求意见时公告的文种：通知 或 公告
         from .commands import COMMANDS
 
         return COMMANDS
+
+    @property
+    def archive(self):
+        try:
+            from .archive import DisclosureArchive
+        except ImportError:  # pragma: no cover - until archive.py lands
+            return None
+        return DisclosureArchive()
 
     def plan_commands(self):
         try:

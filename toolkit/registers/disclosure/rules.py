@@ -29,10 +29,11 @@ def decided(row: Row) -> bool:
     return approval_of(row) in (APPROVED, REFUSED)
 
 
-def stage(row: Row, now: dt.date | None = None, unhandled: int | None = None) -> str:
+def stage(row: Row, now: dt.date | None = None, opinions: tuple[int, int] | None = None) -> str:
     """Where the item stands: 待审批, 不予公开, 待公开, 党内公开中, 公示中, 待处理反馈, 待再公开 or 已完成.
 
-    ``unhandled``: how many of its opinions have no 处理情况 (counted from 公开意见反馈 when not given).
+    ``opinions``: (its opinions, those without 处理情况) in 公开意见反馈 — typed rows included, whatever
+    反馈意见数 says (counted from the sheet when not given).
     """
     now = now or today()
     state = approval_of(row)
@@ -45,10 +46,9 @@ def stage(row: Row, now: dt.date | None = None, unhandled: int | None = None) ->
     if published:
         if until and now <= until:
             return "公示中"
-        if not _count(row):
+        total, unhandled = opinions if opinions is not None else opinion_counts(row.view.ledger).get(row.number, (0, 0))
+        if not total:
             return "已完成"
-        if unhandled is None:
-            unhandled = unhandled_counts(row.view.ledger).get(row.number, 0)
         if unhandled:
             return "待处理反馈"
         return "已完成" if row.text("处理情况").startswith(NO_REDISCLOSURE) else "待再公开"
@@ -57,16 +57,68 @@ def stage(row: Row, now: dt.date | None = None, unhandled: int | None = None) ->
     return "待公开"
 
 
-def unhandled_counts(ledger: Ledger) -> dict[str, int]:
-    """{公开编号: opinions in 公开意见反馈 without 处理情况}."""
+class OpinionIndex:
+    """The rows of 公开意见反馈 by item, by content (duplicates) and the highest 反馈编号 of each year.
+
+    Built once per loaded ledger and kept current as ingest adds rows, so that a batch of a thousand
+    opinions does not rescan the sheet for each one; rebuilt when the sheet has rows it has not seen.
+    Counts read the rows' cells when asked, so a 处理情况 written meanwhile is counted.
+    """
+
+    def __init__(self, view):
+        self.view = view
+        self.by_item: dict[str, list[Row]] = {}
+        self.keys: dict[tuple[str, str, str], Row] = {}
+        self.serials: dict[tuple[str, str], int] = {}
+        self.size = 0
+        for row in view.rows():
+            self.add(row)
+
+    @staticmethod
+    def key(item: str, who: str, opinion: str) -> tuple[str, str, str]:
+        from ...forms.identity import normalise
+
+        return item, normalise(who), normalise(opinion)
+
+    def add(self, row: Row) -> None:
+        """Take in a row of the sheet (a new one: call after it is written)."""
+        self.size += 1
+        self.by_item.setdefault(row.text("公开编号"), []).append(row)
+        self.keys.setdefault(self.key(row.text("公开编号"), row.text("反馈人"), row.text("意见建议")), row)
+        self.note(row.number)
+
+    def note(self, number: str) -> None:
+        parts = number.rsplit("-", 2)
+        if len(parts) == 3 and parts[2].isdigit():
+            k = (parts[0], parts[1])
+            self.serials[k] = max(self.serials.get(k, 0), int(parts[2]))
+
+    def counts(self, number: str) -> tuple[int, int]:
+        """(opinions on the item, those without 处理情况)."""
+        rows = self.by_item.get(number, ())
+        return len(rows), sum(1 for r in rows if not r.text("处理情况"))
+
+
+def opinion_index(ledger: Ledger) -> OpinionIndex | None:
+    """The ledger's OpinionIndex (None without the sheet), rebuilt when rows it has not seen are there."""
     from .sheets import FEEDBACK
 
     view = ledger.views.get(FEEDBACK.name)
-    out: dict[str, int] = {}
-    for r in view.rows() if view is not None else ():
-        if not r.text("处理情况"):
-            out[r.text("公开编号")] = out.get(r.text("公开编号"), 0) + 1
-    return out
+    if view is None:
+        return None
+    index = getattr(view, "_opinion_index", None)
+    if index is None or index.size != len(view.rows()):
+        index = OpinionIndex(view)
+        view._opinion_index = index
+    return index
+
+
+def opinion_counts(ledger: Ledger, numbers=None) -> dict[str, tuple[int, int]]:
+    """{公开编号: (opinions in 公开意见反馈, those without 处理情况)} of the items (default: every one with opinions)."""
+    index = opinion_index(ledger)
+    if index is None:
+        return {}
+    return {n: index.counts(n) for n in (index.by_item if numbers is None else numbers)}
 
 
 def _count(row: Row) -> int:
@@ -130,24 +182,32 @@ def office(settings) -> str:
 
 def recount(ledger: Ledger, numbers=None, context: ChangeContext | None = None) -> None:
     """Set 反馈意见数 of the items (default: all) to the number of their rows in 公开意见反馈 (typed rows included)."""
-    from .sheets import FEEDBACK
-
-    view = ledger.views.get(FEEDBACK.name)
-    counts: dict[str, int] = {}
-    for row in view.rows() if view is not None else ():
-        counts[row.text("公开编号")] = counts.get(row.text("公开编号"), 0) + 1
+    index = opinion_index(ledger)
     context = context or ChangeContext(operation="统计反馈意见")
-    for row in ledger.sheet(DISCLOSURE.name).rows():
-        if numbers is not None and row.number not in numbers:
-            continue
-        n = counts.get(row.number, 0)
+    items = ledger.sheet(DISCLOSURE.name)
+    rows = items.rows() if numbers is None else [r for r in map(items.by_number().get, numbers) if r is not None]
+    for row in rows:
+        n = len(index.by_item.get(row.number, ())) if index is not None else 0
         if _count(row) != n and (n or row.text("反馈意见数")):
             row.set("反馈意见数", n, context=context)
 
 
 def feedback_numbers(ledger: Ledger, settings, context: ChangeContext, rows) -> list[str]:
     """反馈编号 (FK-2026-001 …) for the new opinion rows: [numbering] feedback in dangwu.toml, default FK."""
-    from ..numbering import assign_numbers, prefix
+    from ..numbering import prefix
     from .sheets import FEEDBACK
 
-    return assign_numbers(ledger.sheet(FEEDBACK.name), prefix(settings, "feedback", "FK"), context, rows)
+    view = ledger.sheet(FEEDBACK.name)
+    index = opinion_index(ledger)
+    code = prefix(settings, "feedback", "FK")
+    made = []
+    for row in sorted({r.r: r for r in rows}.values(), key=lambda r: r.r):
+        if row.number:
+            continue
+        year = str((row.date("收到日期") or today()).year)
+        serial = index.serials.get((code, year), 0) + 1
+        number = f"{code}-{year}-{serial:03d}"
+        row.set(view.schema.id_column, number, context=context)
+        index.note(number)
+        made.append(number)
+    return made

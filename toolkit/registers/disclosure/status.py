@@ -12,7 +12,7 @@ from ...textwidth import clip, table
 from ...workdays import PROVISIONAL_NOTE, WorkCalendar, warning
 from ...workspace import Workspace
 from ..warnings import repaint
-from .rules import STAGES, stage, unhandled_counts
+from .rules import STAGES, opinion_counts, stage
 from .sheets import DISCLOSURE
 
 FILLS = {"红": "FFC7CE", "黄": "FFEB9C", "绿": "C6EFCE"}
@@ -96,9 +96,9 @@ def due_date(row: Row) -> dt.date | None:
     return dt.date(base.year, month, 31 if month in (3, 12) else 30)
 
 
-def judge(row: Row, cal: WorkCalendar, now: dt.date, warn_days: int, unhandled: dict | None = None) -> OpenDisclosure | None:
-    """The item as status shows it (None when complete or refused)."""
-    st = stage(row, now, None if unhandled is None else unhandled.get(row.number, 0))
+def judge(row: Row, cal: WorkCalendar, now: dt.date, warn_days: int, opinions: dict | None = None) -> OpenDisclosure | None:
+    """The item as status shows it (None when complete or refused); ``opinions`` as rules.opinion_counts."""
+    st = stage(row, now, None if opinions is None else opinions.get(row.number, (0, 0)))
     if st in DONE:
         return None
     due = due_date(row)
@@ -122,7 +122,7 @@ def refresh_warnings(ledger: Ledger, rows, settings, now: dt.date | None = None)
     now = now or today()
     cal = WorkCalendar.shared(settings)
     rows = list(rows)
-    open_ = unhandled_counts(rows[0].view.ledger) if rows else {}
+    open_ = opinion_counts(rows[0].view.ledger, {r.number for r in rows if r.view.name == DISCLOSURE.name}) if rows else {}
     return repaint(rows, DISCLOSURE.name, lambda row: cell_of(judge(row, cal, now, settings.warn_days, open_), now))
 
 
@@ -136,10 +136,10 @@ def status(ws: Workspace, ledger: Ledger) -> DisclosureStatus:
     cal = WorkCalendar.shared(ws.settings)
     counts: Counter = Counter()
     paints = result.paints
-    open_ = unhandled_counts(ledger)
-    result.unhandled = {k: v for k, v in open_.items() if v}
+    open_ = opinion_counts(ledger)
+    result.unhandled = {k: v[1] for k, v in open_.items() if v[1]}
     for row in view.rows():
-        st = stage(row, now, open_.get(row.number, 0))
+        st = stage(row, now, open_.get(row.number, (0, 0)))
         counts[st] += 1
         item = judge(row, cal, now, ws.settings.warn_days, open_)
         text, fill = cell_of(item, now)
@@ -150,4 +150,7 @@ def status(ws: Workspace, ledger: Ledger) -> DisclosureStatus:
             result.open_items.append(item)
     result.counts = {s: counts.get(s, 0) for s in STAGES}
     result.total = sum(counts.values())
+    from .plan import routine_lines, routine_quarters
+
+    result.routine = routine_lines(routine_quarters(ledger, now.year, now))
     return result
