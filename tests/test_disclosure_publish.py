@@ -149,7 +149,7 @@ def outbox_files(ws) -> set[str]:
 
 def texts(path) -> list[str]:
     """The non-empty paragraph texts of a .docx, in order."""
-    return [p.text for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+    return [p.text.replace("\n", "") for p in docx.Document(str(path)).paragraphs if p.text.strip()]
 
 
 def visible_xml(path) -> str:
@@ -424,7 +424,7 @@ def test_the_items_own_document_is_merged_in_whole(items):
     assert r.exit_code == 0, r.output
     path = announcement(items, "GK-2026-003", "党内公开")
     d = docx.Document(str(path))
-    lines = [p.text for p in d.paragraphs if p.text.strip()]
+    lines = [p.text.replace("\n", "") for p in d.paragraphs if p.text.strip()]
     assert "拟发展对象共两名，情况如下。" in lines and "第一名发展对象基本情况" in lines and "正文最后一段。" in lines
     assert "拟发展党员名单。" not in lines and "拟发展党员名单" not in lines  # the summary gives way to the document
     assert lines.index("全体党员：") < lines.index("拟发展对象共两名，情况如下。") < lines.index("公开范围：全体党员。")

@@ -98,6 +98,38 @@ def title_of(matter: str, kind: str) -> str:
     return f"关于{core_of(matter)}的{kind}"
 
 
+TITLE_LINE = 40  # a title line in 2号 (22 pt) across the 156 mm type area: 20 Chinese characters (width 2 each)
+
+
+def balanced(title: str, width: int = TITLE_LINE) -> str:
+    """A long title broken into lines of near-equal length (GB/T 9704: no word or two left alone on the
+    last line), never inside a run of digits or Latin letters; a short one as it is."""
+    from ...textwidth import text_width
+
+    total = text_width(title)
+    if total <= width:
+        return title
+    lines = -(-total // width)
+    out, start, used = [], 0, 0
+    for k in range(1, lines):
+        target = total * k / lines
+        best, best_gap = None, None
+        for i in range(start + 1, len(title)):
+            before = text_width(title[:i])
+            if before > width * k or (title[i - 1].isascii() and title[i - 1].isalnum() and title[i].isascii() and title[i].isalnum()):
+                continue
+            gap = abs(before - target) - (3 if title[i - 1] in "的于况度年期项和与及" else 0)  # a natural break
+            if best_gap is None or gap < best_gap:
+                best, best_gap = i, gap
+        if best is None:
+            return title
+        out.append(title[start:best])
+        start = best
+        used = best
+    out.append(title[used:])
+    return "\n".join(out)
+
+
 def body_source(ws, number: str) -> Path | None:
     """The item's own text under 公开内容/: GK-2026-001.docx, else .txt, else .md (None: use 公开内容摘要)."""
     if ws is None or not number:
@@ -327,7 +359,7 @@ def announcement_values(row: Row, units: Units, unit: str, role: str, settings, 
         notes.append(f"公示期间，如有意见建议，请以实名方式（署真实姓名，注明单位或身份和联系方式）{how}。匿名意见不予受理。")
     return {
         "文号": extra["文号"],
-        "标题": title_of(matter, kind),
+        "标题": balanced(title_of(matter, kind)),
         "主送": SALUTATIONS.get(scope, f"{scope}：" if scope else ""),
         "正文": body,
         "说明": docx_paragraphs(notes),
@@ -442,7 +474,7 @@ def redisclosure_values(row: Row, units: Units, unit: str, role: str, settings, 
     ]
     return {
         "文号": extra["文号"],
-        "标题": f"关于{matter}意见建议办理情况的公告",
+        "标题": balanced(f"关于{matter}意见建议办理情况的公告"),
         "主送": SALUTATIONS.get(row.text("公开范围"), ""),
         "正文": docx_paragraphs(paragraphs),
         "说明": docx_paragraphs(notes),
