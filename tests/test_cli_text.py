@@ -78,7 +78,7 @@ def test_help_of_every_command_is_chinese(path):
         (["generate", "notice", "--forc"], "是不是要用：“--force”"),
         (["review"], "缺少参数“立项编号”"),
         (["ingest", "nofile.docx"], "“文件”的值不对：“nofile.docx”不存在"),
-        (["report"], "缺少选项“--year”"),
+        (["archive"], "缺少选项“--year”"),
         (["report", "--year", "abc"], "“--year”的值不对：“abc”不是数字"),
         (["report", "--year"], "选项“--year”后面要写一个值"),
         (["report", "--year", "2026", "--half", "3"], "“--half”的值不对"),

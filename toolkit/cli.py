@@ -13,6 +13,8 @@ from .archive.manifest import verify as run_verify
 from .checks import check_workspace
 from .clitext import ChineseGroup, install
 from .cliutil import _one_line, _print_json, handle_errors, json_option, workspace_option
+from .dates import today
+from .errors import UsageError
 from .generate import generate as run_generate
 from .init import init_workspace
 from .intake import pipeline
@@ -116,7 +118,8 @@ def _generate_command(kind):
 
 for _register in all_registers():
     for _kind in _register.kinds:
-        _generate_command(_kind)
+        if _kind.subcommand:
+            _generate_command(_kind)
 
 
 def _report_print_files(ws, result) -> None:
@@ -173,25 +176,39 @@ def register_option(default_first: bool):
 @main.command()
 @workspace_option
 @register_option(default_first=True)
-@click.option("--year", type=int, required=True, metavar="年度", help="年度，如 2026。")
+@click.option("--year", type=int, metavar="年度", help="年度，如 2026；默认今年。")
 @click.option("--half", type=click.IntRange(1, 2), metavar="1或2", help="1 上半年，2 下半年；不填为全年。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成报告的 PDF（与 .docx 同名同目录）。")
 @json_option
 @handle_errors
-def report(wsdir, register, year, half, pdf, as_json):
+def report(wsdir, register, year, half, pdf, as_json, **own):
     """工作情况报告：统计表（含图表）和报告文稿（统计表作为附件）。"""
     ws = Workspace(wsdir)
     reg = get_register(register) if register else all_registers()[0]
-    fig, xlsx, docx_path = reg.report(ws, year, half)
+    own = {k: v for k, v in own.items() if v not in (None, False, ())}
+    mine = {o.name for o in reg.report_options}
+    stray = [f"--{k.replace('_', '-')}" for k in own if k not in mine]
+    if stray:
+        raise UsageError(f"{'、'.join(stray)} 不适用于“{reg.name}”的报告。")
+    fig, xlsx, docx_path = reg.report(ws, year or today().year, half, **own)
+    documents = docx_path if isinstance(docx_path, list) else [docx_path]  # a register may write one document per person
     if as_json:
-        pdf_path = reg.report_pdf(ws, docx_path) if pdf else None
-        _print_json({**fig.as_dict(), "xlsx": str(xlsx), "docx": str(docx_path), "pdf": str(pdf_path) if pdf_path else None})
+        pdfs = [reg.report_pdf(ws, d) for d in documents] if pdf else []
+        _print_json(
+            {
+                **fig.as_dict(),
+                "xlsx": str(xlsx),
+                "docx": [str(d) for d in documents] if isinstance(docx_path, list) else str(docx_path),
+                "pdf": ([str(p) for p in pdfs] if isinstance(docx_path, list) else str(pdfs[0])) if pdfs else None,
+            }
+        )
         return
     click.echo(fig.summary())
     click.echo(f"统计表：{xlsx.relative_to(ws.root)}")
-    click.echo(f"报告：{docx_path.relative_to(ws.root)}")
-    if pdf:
-        click.echo(f"报告 PDF：{reg.report_pdf(ws, docx_path).relative_to(ws.root)}")
+    for d in documents:
+        click.echo(f"报告：{d.relative_to(ws.root)}")
+        if pdf:
+            click.echo(f"报告 PDF：{reg.report_pdf(ws, d).relative_to(ws.root)}")
 
 
 @main.command()
@@ -271,6 +288,11 @@ def status(wsdir, register, as_json):
     for line, colour in st.lines():
         click.secho(line, fg=colour)
 
+
+for _register in all_registers():  # each register's own report options (联系服务群众: --member)
+    for _option in _register.report_options:
+        if _option.name not in {p.name for p in report.params}:
+            report.params.append(_option)
 
 for _register in all_registers():  # each register's own commands (督查督办: review …)
     for _command in _register.commands():

@@ -106,7 +106,11 @@ def generate(
     """
     _, kind = by_command(kind_code)
     if kind is None:
-        raise UsageError(f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(k.command_name for k in all_kinds().values())}。")
+        raise UsageError(
+            f"未知的表单类型“{kind_code}”。", hint=f"可用：{'、'.join(k.command_name for k in all_kinds().values() if k.subcommand)}。"
+        )
+    if kind.route is not None:  # the options choose the form (and template) actually written
+        kind = kind.route(options or {})
     with contextlib.nullcontext() if dry_run else workspace_lock(ws.root, f"generate {kind_code}"):
         result, template = _generate(ws, kind, ids, unit, force, dry_run, progress, options)
     if not dry_run:  # the ledger is saved: printing (LibreOffice, up to minutes) does not hold up other commands

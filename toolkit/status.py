@@ -54,10 +54,11 @@ def status(ws: Workspace, register: str | None = None, *, write: bool = True):
         if summary is not None:
             parts.append((reg.name, summary))
     paints = [p for _, summary in parts for p in getattr(summary, "paints", ())]
-    if write and paints:
-        note = write_warnings(ws, ledger, paints)
+    rewrites = [summary.rewrite for _, summary in parts if callable(getattr(summary, "rewrite", None))]
+    if write and (paints or rewrites):
+        note = write_warnings(ws, ledger, paints, rewrites)
         for _, summary in parts:
-            if getattr(summary, "paints", None):
+            if getattr(summary, "paints", None) or callable(getattr(summary, "rewrite", None)):
                 summary.ledger_note = note
     if register is not None:
         return parts[0][1] if parts else None

@@ -34,6 +34,8 @@ class FormKind:
     skip_hints: tuple[str, str] = ("重新生成请加 --force", "")  # after skipped items: without --force, with it
     visible_identity: bool = True  # False: public documents; the identity lives in the properties only
     options: tuple = ()  # the kind's own `generate` options: click.Option objects, passed to select as options={name: value}
+    route: Callable | None = None  # (options) -> the kind that writes this run's forms (e.g. visit-sheet --type 慰问)
+    subcommand: bool = True  # False: reached only through another kind's route (no `generate` subcommand of its own)
 
     @property
     def outdir(self) -> str:

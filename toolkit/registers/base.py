@@ -98,8 +98,10 @@ class Register:
 
     # ---- report and archive
 
-    def report(self, ws: Workspace, year: int, half: int | None = None):
-        """(figures, workbook path, report .docx path) for `dangwu report`; UsageError when it has none."""
+    report_options: tuple = ()  # its own `dangwu report` options (click.Option), passed to ``report`` as keywords
+
+    def report(self, ws: Workspace, year: int, half: int | None = None, **options):
+        """(figures, workbook path, report .docx path — or a list of them) for `dangwu report`; UsageError when it has none."""
         from ..errors import UsageError
 
         raise UsageError(f"“{self.name}”暂无工作报告。")
