@@ -42,6 +42,8 @@ VISITS = replace(
     + (
         S.Column("状态", S.CHOICE, choices=STATES, width=10, optional=True),
         S.Column("计划日期", S.DATE, width=12, optional=True),
+        S.Column("地点", S.TEXT, width=14, optional=True),  # the record sheet's 地点 and 座谈对象或调研对象 (beyond ledger.md)
+        S.Column("座谈对象或调研对象", S.TEXT, width=20, optional=True),
         S.Column("参加人员", S.TEXT, width=20, optional=True),
         S.Column("意见建议", S.TEXT, width=30, optional=True),
         S.Column("后续跟进", S.TEXT, width=24, optional=True),
