@@ -277,11 +277,12 @@ def verify(path):
 @main.command()
 @workspace_option
 @register_option(default_first=False)
+@click.option("--year", type=int, metavar="年度", help="按年度统计的台账（联系服务群众）统计哪一年，默认今年。")
 @json_option
 @handle_errors
-def status(wsdir, register, as_json):
+def status(wsdir, register, year, as_json):
     """台账统计：各状态数量、未办结事项及其预警（不填 --register 则为全部台账）。"""
-    st = read_status(Workspace(wsdir), register)
+    st = read_status(Workspace(wsdir), register, year=year)
     if as_json:
         _print_json(st.as_dict())
         return
