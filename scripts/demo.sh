@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole cycle on a copy of samples/: check, notices (.docx + PDF), returned forms, warnings,
-# reminders, review, report, 党务公开 approval (forms, a paper decision, status),
-# year-end archive and its verification.
+# reminders, review, report, 党务公开 approval (forms, a paper decision, status), year-end archive
+# and its verification; then 党务公开 through December 2026 (DANGWU_TODAY): announcements 先党内后党外,
+# opinions handed in (from samples/待交回意见/), answered and re-disclosed, next quarter's plan,
+# status, report and 党务公开目录, archive and verification.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 DW=.venv/bin/dangwu
@@ -12,6 +14,8 @@ rm -rf "$WS"
 cp -r samples "$WS"
 rm -f "$WS"/README.md
 step() { printf '\n\033[1m== %s ==\033[0m\n$ %s\n' "$1" "$2"; }
+# Opinions handed in on a day: the filled 意见反馈表 of samples/待交回意见/<day>/ put into inbox/.
+hand_in() { mv "$WS/待交回意见/$1"/* "$WS/inbox/" && rmdir "$WS/待交回意见/$1"; }
 # The toolkit's own messages (standard error) always reach the terminal; a failed step ends the demo.
 stop() { printf '\n演示中止：dangwu %s 未成功（退出码 %s），原因见上方的错误信息。\n' "$1" "$2" >&2; exit 1; }
 run() { "$DW" "$@" -w "$WS" || stop "$*" $?; }
@@ -55,4 +59,49 @@ run status --register 党务公开
 step "12. 年终立卷归档（DA/T 22-2015）并校验" "dangwu archive --year 2026 && dangwu verify …"
 run archive --year 2026
 "$DW" verify "$WS/archive/2026/督查督办/D30" || stop verify $?
-printf '\n演示工作区：%s\n  通知单和 PDF：outbox/；合并打印：outbox/打印/；报告：outbox/报告/\n  已登记：processed/；退回及原因：rejected/；归档：archive/2026/\n  台账：ledger.xlsx（“变更记录”表是每一处改动的记录，“办理进展”表是各单位的历次报告）\n' "$WS"
+
+printf '\n以下各步是党务公开在2026年12月的办理过程：命令前的 DANGWU_TODAY=… 是当天的日期。\n'
+step "13. 12月7日 公开公告：全体党员范围的两项直接公示；全体教职工范围的 GK-2026-002 先在党内公示（正文取自 公开内容/）" \
+  "DANGWU_TODAY=2026-12-07 dangwu generate announcement --pdf --merge"
+DANGWU_TODAY=2026-12-07 brief 7 generate announcement --pdf --merge
+step "14. 同日再运行：已公开的不再生成，GK-2026-002 须在党内公开后的工作日才能对外公示" "DANGWU_TODAY=2026-12-07 dangwu generate announcement"
+DANGWU_TODAY=2026-12-07 run generate announcement
+step "15. 随公告发放意见反馈表" "DANGWU_TODAY=2026-12-07 dangwu generate feedback-form --id GK-2026-001 --id GK-2026-006"
+DANGWU_TODAY=2026-12-07 run generate feedback-form --id GK-2026-001 --id GK-2026-006
+step "16. 12月9日 党员交回意见反馈表" "mv 待交回意见/12月9日交回/* inbox/ && DANGWU_TODAY=2026-12-09 dangwu ingest"
+hand_in 12月9日交回
+DANGWU_TODAY=2026-12-09 run ingest
+step "17. 12月10日 登记意见的处理情况，生成答复单交反映人" "DANGWU_TODAY=2026-12-10 dangwu respond FK-2026-001 … && dangwu generate reply"
+DANGWU_TODAY=2026-12-10 run respond FK-2026-001 --to 机电工程学院 \
+  --handling "机电工程学院党总支已于12月10日组织各党支部补签党风廉政建设责任书，签订要求已向反映人当面说明" \
+  --summary "询问教工党支部签订党风廉政建设责任书的要求"
+DANGWU_TODAY=2026-12-10 run generate reply
+step "18. 12月14日 党内公示期满，GK-2026-002 向全体教职工公示，并发放其意见反馈表" \
+  "DANGWU_TODAY=2026-12-14 dangwu generate announcement --pdf && dangwu generate feedback-form --id GK-2026-002"
+DANGWU_TODAY=2026-12-14 brief 3 generate announcement --pdf
+DANGWU_TODAY=2026-12-14 run generate feedback-form --id GK-2026-002
+step "19. 12月16日 教职工交回意见反馈表（未署名的一份按实名要求退回）" "mv 待交回意见/12月16日交回/* inbox/ && DANGWU_TODAY=2026-12-16 dangwu ingest"
+hand_in 12月16日交回
+rmdir "$WS/待交回意见"
+DANGWU_TODAY=2026-12-16 run ingest
+step "20. 12月17日 逐条登记处理情况，生成答复单" "DANGWU_TODAY=2026-12-17 dangwu respond FK-2026-002 … && dangwu generate reply"
+DANGWU_TODAY=2026-12-17 run respond FK-2026-002 --to 信息工程学院 \
+  --handling "经信息工程学院党总支核实，该同志于2025年11月确定为入党积极分子，培养期已满一年，符合确定为发展对象的条件" \
+  --summary "对一名发展对象的入党积极分子培养期是否满一年提出疑问"
+DANGWU_TODAY=2026-12-17 run respond FK-2026-003 --to 党委组织部 \
+  --handling "意见已采纳，今后发展党员公示将注明培养联系人" --summary "建议公示时注明发展对象的培养联系人"
+DANGWU_TODAY=2026-12-17 brief 1 generate reply
+step "21. 12月21日 公示期已过、意见均已处理：GK-2026-006 的意见属个人咨询，说明不再公开；GK-2026-002 再公开意见办理情况" \
+  "DANGWU_TODAY=2026-12-21 dangwu respond GK-2026-006 --no-redisclosure … && dangwu generate redisclosure --pdf"
+DANGWU_TODAY=2026-12-21 run respond GK-2026-006 --no-redisclosure "意见属个人咨询，已向反映人答复，不涉及公开内容的更正"
+DANGWU_TODAY=2026-12-21 brief 3 generate redisclosure --pdf
+step "22. 12月28日 为常规性公开事项补下一季度的计划" "DANGWU_TODAY=2026-12-28 dangwu plan disclosure --quarter 2027Q1"
+DANGWU_TODAY=2026-12-28 run plan disclosure --quarter 2027Q1
+step "23. 12月31日 党务公开各事项的阶段和红黄绿预警" "DANGWU_TODAY=2026-12-31 dangwu status --register 党务公开"
+DANGWU_TODAY=2026-12-31 run status --register 党务公开
+step "24. 党务公开年度统计表和党务公开目录（及 PDF）" "DANGWU_TODAY=2026-12-31 dangwu report --register 党务公开 --year 2026 --pdf"
+DANGWU_TODAY=2026-12-31 run report --register 党务公开 --year 2026 --pdf
+step "25. 党务公开年终立卷归档并校验" "DANGWU_TODAY=2026-12-31 dangwu archive --register 党务公开 --year 2026 && dangwu verify …"
+DANGWU_TODAY=2026-12-31 run archive --register 党务公开 --year 2026
+"$DW" verify "$WS/archive/2026/党务公开/D30" || stop verify $?
+printf '\n演示工作区：%s\n  通知单、审批表、公告、意见反馈表、答复单、再公开公告及 PDF：outbox/；合并打印：outbox/打印/；报告和党务公开目录：outbox/报告/\n  已登记：processed/；退回及原因：rejected/；归档：archive/2026/\n  台账：ledger.xlsx（“变更记录”表是每一处改动的记录，“办理进展”表是各单位的历次报告，“公开意见反馈”表是收到的意见）\n' "$WS"

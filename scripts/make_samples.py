@@ -10,12 +10,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
 import openpyxl
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -26,6 +30,7 @@ from toolkit.forms.fill import fill_form
 from toolkit.ledger import schema as S
 from toolkit.lock import LOCK_NAME
 from toolkit.pdf.soffice import Soffice
+from toolkit.registers.disclosure.sheets import FEEDBACK
 from toolkit.workdays import WorkCalendar
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -229,20 +234,20 @@ CASES = [
 ]
 
 # 党务公开: rows entered by the office and sent for approval on APPROVAL_DAY; decisions come back in inbox/ (APPROVALS)
-DISCLOSURE_HEADERS = ("公开类别", "公开事项", "公开内容摘要", "提出部门", "公开范围", "公开形式", "时限类型", "计划公开日期")
+DISCLOSURE_HEADERS = ("公开类别", "公开事项", "公开内容摘要", "提出部门", "公开范围", "公开形式", "时限类型", "计划公开日期", "常规事项")
 DISCLOSURES = [  # numbered GK-2026-001.. by `generate approval`
     ("党务运行基本情况", "2026年第四季度党费收缴管理情况", "全校各党支部第四季度党费收缴、使用和管理情况", "党委组织部", "全体党员",
-     "支部党员大会、党建信息平台", "常规性", D(2026, 12, 25)),
+     "支部党员大会、党建信息平台", "常规性", D(2026, 12, 25), "党费收缴管理情况"),
     ("基层组织建设情况", "2026年下半年拟发展党员对象公示", "信息工程学院党总支拟发展的12名党员对象基本情况", "信息工程学院", "全体教职工",
-     "学院公示栏、校园网", "临时性", D(2026, 11, 30)),
+     "学院公示栏、校园网", "临时性", D(2026, 11, 30), ""),
     ("思想政治建设情况", "学生心理危机干预个案处置情况", "2026年秋季学期学生心理危机干预个案及处置过程", "学生工作处", "社会",
-     "校园网", "临时性", D(2026, 12, 10)),
+     "校园网", "临时性", D(2026, 12, 10), ""),
     ("干部选拔任用情况", "2026年度中层干部选拔任用工作情况", "年度中层干部选拔任用工作开展情况及“一报告两评议”安排", "党委组织部", "党政领导干部",
-     "中层干部会议", "阶段性", D(2026, 12, 18)),
+     "中层干部会议", "阶段性", D(2026, 12, 18), ""),
     ("思想政治建设情况", "2026年意识形态工作责任制落实情况", "学校党委落实意识形态工作责任制的主要做法和成效", "党委宣传部", "全体教职工",
-     "校园网、教职工大会", "阶段性", D(2026, 12, 22)),
+     "校园网、教职工大会", "阶段性", D(2026, 12, 22), ""),
     ("党风廉政建设", "2026年度党风廉政建设责任制落实情况", "学校党委落实全面从严治党主体责任和党风廉政建设责任制情况", "党委办公室",
-     "全体党员", "党员大会、党建信息平台", "阶段性", D(2026, 12, 30)),
+     "全体党员", "党员大会、党建信息平台", "阶段性", D(2026, 12, 30), ""),
 ]
 APPROVAL_DAY = D(2026, 11, 23)  # the office sends the 审批表 (a Monday after the items are entered)
 DEMO_DAY = D(2026, 12, 4)  # the earliest day the demo runs: no 审批日期 after it
@@ -281,16 +286,94 @@ APPROVALS = [
     Approval("党务公开审批表_未填审批人.docx", "勾选同意公开，审批人空白", "退回", 5,
              {"审批结果": APPROVE, "审批意见": "同意公开。", "审批人": "", "审批日期": "2026年12月1日"}, reason="“审批人”为空"),
 ]
+
+# 党务公开 in December (the demo's DANGWU_TODAY): announced, opinions handed in, answered, re-disclosed, filed
+DISCLOSURE_SETTINGS = {"phone": "0571-86001002", "email": "dwgk@zjxx.edu.cn", "address": "杭州市××区学院路1号行政楼305室（党委办公室）"}
+PAPER_DECISION = ("--approve", "--by", "陈志远", "--date", "2026-12-03", "--opinion", "同意先在党员大会通报，再在党建信息平台公开")
+INNER_DAY = D(2026, 12, 7)  # GK-001 and GK-006 to 全体党员; GK-002 to 全体党员 first (先党内); their 公示期 12月7日–11日
+OUTER_DAY = D(2026, 12, 14)  # GK-002 to 全体教职工, the working days 12月14日–18日
+BODY_ITEM, TEXT_ITEM = 2, 1  # 公开内容/: a Word body for the 发展对象 list, a .txt for the 党费 figures
+RETURNS = "待交回意见"  # filled 意见反馈表, one sub-folder per day they are handed in; the demo moves each into inbox/
+BATCHES = {"12月9日交回": D(2026, 12, 9), "12月16日交回": D(2026, 12, 16)}
+
+
+@dataclass
+class Opinion:
+    """One returned 意见反馈表 in 待交回意见/<batch>/ and what ingest should do with it on the batch's day."""
+
+    file: str
+    what: str
+    expect: str  # 已登记 / 退回
+    item: int  # 1-based row of DISCLOSURES
+    batch: str  # key of BATCHES
+    answers: dict
+    reason: str = ""  # text the message must contain
+
+
+def opinion(who, identity, phone, text, date) -> dict:
+    """The answers of a filled 意见反馈表."""
+    return {"反馈人": who, "单位或身份": identity, "联系方式": phone, "意见建议": text, "反馈日期": date}
+
+
+OPINIONS = [
+    Opinion("意见反馈表_许明.docx", "党员实名反馈（询问本支部责任书的签订），公示期内交回", "已登记", 6, "12月9日交回",
+            opinion("许明", "机电工程学院教工党支部 党员", "13957100101",
+                    "本人所在支部今年尚未组织签订党风廉政建设责任书，想了解学校对教工党支部签订责任书的具体要求。", "2026年12月8日")),
+    Opinion("对拟发展对象的意见_张伟.docx", "教师实名反馈，对名单中一人的培养时间有疑问", "已登记", 2, "12月16日交回",
+            opinion("张伟", "信息工程学院 教师", "13957100102",
+                    "公示名单第5名发展对象确定为入党积极分子的时间是2025年11月，培养期是否已满一年？请核实。", "2026年12月15日")),
+    Opinion("意见反馈表(李娜).docx", "党员实名反馈，对公示方式提建议", "已登记", 2, "12月16日交回",
+            opinion("李娜", "信息工程学院学生第二党支部 党员", "13957100103",
+                    "建议今后公示时注明各发展对象的培养联系人，便于群众反映情况。", "2026年12月16日")),
+    Opinion("意见反馈表_未署名.docx", "未填反馈人（匿名意见）", "退回", 2, "12月16日交回",
+            opinion("", "", "", "名单中有同学平时参加集体活动较少，建议慎重考虑。", "2026年12月15日"),
+            reason="“反馈人”为空：意见须署真实姓名（实名反馈）"),
+]
+CANDIDATE_HEADERS = ("序号", "姓名", "性别", "出生年月", "所在党支部", "身份", "确定为积极分子时间")
+CANDIDATE_WIDTHS = (1.2, 1.9, 1.2, 1.9, 3.0, 1.6, 4.2)  # cm, within the 15.6 cm type area of A4
+CANDIDATES = [
+    ("陈思远", "男", "2005.03", "学生第一党支部", "学生", "2025.05"),
+    ("王雨桐", "女", "2005.07", "学生第一党支部", "学生", "2025.05"),
+    ("刘浩然", "男", "2004.11", "学生第一党支部", "学生", "2025.05"),
+    ("赵欣怡", "女", "2005.01", "学生第一党支部", "学生", "2025.06"),
+    ("孙嘉豪", "男", "2005.09", "学生第二党支部", "学生", "2025.11"),
+    ("周梦琪", "女", "2005.04", "学生第二党支部", "学生", "2025.06"),
+    ("吴俊杰", "男", "2004.12", "学生第二党支部", "学生", "2025.06"),
+    ("郑雅文", "女", "2005.02", "学生第二党支部", "学生", "2025.06"),
+    ("冯子轩", "男", "2005.06", "学生第三党支部", "学生", "2025.05"),
+    ("蒋诗涵", "女", "2005.08", "学生第三党支部", "学生", "2025.05"),
+    ("韩晓东", "男", "1994.10", "教工党支部", "教师", "2025.04"),
+    ("杨丽君", "女", "1996.03", "教工党支部", "辅导员", "2025.04"),
+]
+BODY_INTRO = ("根据《中国共产党发展党员工作细则》，经党员推荐、支部委员会研究、信息工程学院党总支审查，"
+              "拟将以下12名同志确定为发展对象，现予公示。")
+BODY_ASKS = ["政治立场、理想信念和入党动机方面的情况；", "遵守法律法规和校规校纪方面的情况；",
+             "学习、工作表现和在群众中的威信；", "其他需要反映的情况。"]
+TEXT_BODY = """2026年第四季度，全校23个党支部共有党员612名（教职工党员286名、学生党员326名），应交纳党费的党员均已按月足额交纳。
+一、党费收缴情况。本季度共收缴党费8.76万元，其中教职工党员交纳8.42万元、学生党员交纳0.34万元，已全部缴入校党委组织部党费专户。
+二、党费使用情况。经校党委批准，本季度使用党费2.15万元，用于基层党组织开展主题党日活动、慰问生活困难党员和老党员、购买党员教育学习资料。
+三、党费管理情况。党费实行支部按月收缴、组织部按季核对，收缴台账和使用凭证齐全，账实相符。
+"""
 # fmt: on
 
 
 def set_organisation(path: Path) -> None:
-    """Put the sample college's names into dangwu.toml, keeping its layout and comments."""
+    """Put the sample college's names and 党务公开 feedback channels into dangwu.toml, keeping its layout and comments."""
     text = path.read_text(encoding="utf-8")
-    for key, value in ORGANISATION.items():
-        text, n = re.subn(rf'^({key}\s*=\s*)"[^"]*"', rf'\g<1>"{value}"', text, count=1, flags=re.M)
+    for key, value in {**ORGANISATION, **DISCLOSURE_SETTINGS}.items():  # the first `office` is [organisation]'s
+
+        def put(m, value=value):  # the comment keeps its column where the value leaves room
+            room = width(m[2]) + len(m[3]) - width(value)
+            return f'{m[1]}"{value}"' + (" " * max(1, room) + "#" if m[4] else m[3])
+
+        text, n = re.subn(rf'^({key}\s*=\s*)"([^"]*)"( *)(#?)', put, text, count=1, flags=re.M)
         assert n == 1, f"dangwu.toml has no {key} line"
     path.write_text(text, encoding="utf-8")
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in an editor: CJK characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def edit_ledger(ledger: Path, changes: dict[str, dict] | None = None, new_rows: list[tuple] = ()) -> None:
@@ -376,6 +459,82 @@ def send_for_approval(ws: Workspace) -> dict:
         if not APPROVAL_DAY < when <= DEMO_DAY:
             sys.exit(f"{case.file}: 审批日期 {when} is not between {APPROVAL_DAY} and {DEMO_DAY}")
     return {d.number: d for d in result.documents}
+
+
+def write_bodies(root: Path, gk: list[str]) -> None:
+    """公开内容/: the Word body of one item (heading, table, numbered list) and the .txt of another, as the offices wrote them."""
+    folder = root / "公开内容"
+    folder.mkdir()
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "仿宋_GB2312", Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "仿宋_GB2312")
+    document.add_paragraph(BODY_INTRO).paragraph_format.first_line_indent = Pt(32)
+    heading(document, "一、拟发展对象名单")
+    table = document.add_table(rows=1, cols=len(CANDIDATE_HEADERS))
+    table.style, table.autofit = "Table Grid", False
+    for cell, text in zip(table.rows[0].cells, CANDIDATE_HEADERS):
+        cell.text = text
+    for i, person in enumerate(CANDIDATES, start=1):
+        for cell, text in zip(table.add_row().cells, (str(i), *person)):
+            cell.text = text
+    for column, width in zip(table.columns, CANDIDATE_WIDTHS):  # the grid, which LibreOffice and WPS lay out by
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, CANDIDATE_WIDTHS):
+            cell.width = Cm(width)
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.line_spacing, paragraph.paragraph_format.first_line_indent = 1.0, Pt(0)
+            for run in paragraph.runs:
+                run.font.size = Pt(10.5)
+                run.bold = row is table.rows[0] or None
+    heading(document, "二、公示期间请重点反映的情况")
+    for text in BODY_ASKS:
+        document.add_paragraph(text, style="List Number")
+    document.save(str(folder / f"{gk[BODY_ITEM - 1]}.docx"))
+    (folder / f"{gk[TEXT_ITEM - 1]}.txt").write_text(TEXT_BODY, encoding="utf-8")
+
+
+def heading(document, text: str) -> None:
+    """A Word 标题 2 in 黑体 三号, black, as an office restyles Word's built-in heading."""
+    run = document.add_heading(level=2).add_run(text)
+    run.font.name, run.font.size, run.font.color.rgb = "黑体", Pt(16), RGBColor(0, 0, 0)
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "黑体")
+
+
+def dangwu(ws: Path, day: D, *args: str) -> str:
+    """Run a dangwu command on ``ws`` as of ``day`` (DANGWU_TODAY), as the demo does; exits on failure."""
+    env = {**os.environ, "DANGWU_TODAY": day.isoformat()}
+    done = subprocess.run([str(DANGWU), *args, "-w", str(ws)], env=env, capture_output=True, text=True, timeout=600)
+    if done.returncode:
+        sys.exit(f"dangwu {' '.join(args)} (as of {day}) failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def announce(ws: Path, gk: list[str], day: D, forms: list[int]) -> None:
+    """The day's announcements (the demo's), then the 意见反馈表 of the items given."""
+    dangwu(ws, day, "generate", "announcement")
+    if forms:
+        dangwu(ws, day, "generate", "feedback-form", *(a for i in forms for a in ("--id", gk[i - 1])))
+
+
+def build_opinions(root: Path, gk: list[str], tmp: Path) -> None:
+    """待交回意见/: 意见反馈表 filled from the toolkit's own forms, made on a scratch copy walked through the demo's days."""
+    scratch = tmp / "december"
+    shutil.copytree(root, scratch)
+    dangwu(scratch, DEMO_DAY, "ingest")
+    dangwu(scratch, DEMO_DAY, "decide", gk[PAPER_ITEM - 1], *PAPER_DECISION)
+    announce(scratch, gk, INNER_DAY, sorted({o.item for o in OPINIONS if BATCHES[o.batch] < OUTER_DAY} | {TEXT_ITEM}))
+    announce(scratch, gk, OUTER_DAY, sorted({o.item for o in OPINIONS if BATCHES[o.batch] > OUTER_DAY}))
+    forms = {p.name.split("_")[0]: p for p in (scratch / "outbox" / "党务公开意见反馈表").glob("*.docx")}
+    for case in OPINIONS:
+        day = BATCHES[case.batch]
+        if not parse_date(case.answers["反馈日期"]) <= day or not DEMO_DAY < day < dt.date(2026, 12, 31):
+            sys.exit(f"{case.file}: 反馈日期 {case.answers['反馈日期']} after the day it is handed in ({day})")
+        dst = root / RETURNS / case.batch / case.file
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        fill_form(forms[gk[case.item - 1]], dst, case.answers)
 
 
 def close_item(ws: Workspace, number: str, notices: dict) -> None:
@@ -556,14 +715,20 @@ def write_readme(root: Path, numbers: list[str], gk: list[str]) -> None:
         "",
         "## 内容",
         "",
-        f"- `dangwu.toml`：工作区设置（发文机关为{ORGANISATION['name']}）。",
+        f"- `dangwu.toml`：工作区设置（发文机关为{ORGANISATION['name']}；[disclosure] 中填写了党务公开意见反馈的电话、电子邮箱和地址，"
+        "印在公示和意见反馈表上；[archive.*] 中有党务公开的保管期限 D30 和机构代码 DWGK）。",
         f"- `ledger.xlsx`：台账。“承办单位”表 {len(UNITS)} 个单位（含简称、负责人、联系人、电话、邮箱）；"
         f"“班子成员”表 {len(MEMBERS)} 人；“督查督办台账”{len(ITEMS) + len(NEW_ITEMS)} 项，覆盖四类督办来源和三种督查形式：",
         f"  - {numbers[0]}～{numbers[NOTIFIED - 1]}：已下发通知单（状态“已通知”），其中 {numbers[CLOSED - 1]} 已审核办结（其反馈表已登记，在 processed/ 中）；",
         f"  - {reset}：已编号、尚未下发（状态空白，即“已立项”）；",
         f"  - 最后 {len(NEW_ITEMS)} 项：刚登记、立项编号空白，运行 generate 时自动编号。",
         f"- `ledger.xlsx` 中的“党务公开台账”{len(DISCLOSURES)} 项（{gk[0]}～{gk[-1]}），覆盖常规性、阶段性、临时性三种时限和四种公开范围，"
-        f"计划公开日期在 2026年11月至12月；{APPROVAL_DAY.month}月{APPROVAL_DAY.day}日已生成审批表，审批状态均为“待审批”。",
+        f"计划公开日期在 2026年11月至12月；{APPROVAL_DAY.month}月{APPROVAL_DAY.day}日已生成审批表，审批状态均为“待审批”。"
+        f"常规性的 {gk[TEXT_ITEM - 1]} 在“常规事项”列归入系列“{DISCLOSURES[TEXT_ITEM - 1][8]}”（plan disclosure 按季度为它补计划）。",
+        f"- `公开内容/`：公告正文。`{gk[BODY_ITEM - 1]}.docx` 是提出部门写的 Word 正文（标题、发展对象名单表格、编号列表），"
+        f"整篇并入公告；`{gk[TEXT_ITEM - 1]}.txt` 是文本正文，每行一段。其他事项用台账中的“公开内容摘要”。",
+        f"- `{RETURNS}/`：党务公开意见反馈表，按交回的日期分两个文件夹（{'、'.join(BATCHES)}），共 {len(OPINIONS)} 份，"
+        "由本系统生成的意见反馈表填写而成（见下表）。演示在当天把它们移入 inbox/ 再运行 ingest。",
         "- `outbox/督查督办通知单/`：已下发的通知单（主办单位一份，每个协办单位各一份）。",
         "- `outbox/党务公开审批表/`：已送审批的党务公开审批表（每个事项一份，由提出部门报送）。",
         f"- `inbox/`：交回的 {len(CASES) + len(APPROVALS)} 个文件：各单位的督查督办反馈 {len(CASES)} 个、"
@@ -580,6 +745,15 @@ def write_readme(root: Path, numbers: list[str], gk: list[str]) -> None:
         "generate approval（党务公开审批表：已审批和已送审批的事项不再生成；为审批表被退回的两项用 --id 重新生成）→ "
         f"decide {gk[PAPER_ITEM - 1]} --approve（登记党委纸面审批的决定）→ status --register 党务公开（党务公开事项的阶段和红黄绿预警）→ "
         "archive --year 2026（年终立卷归档）→ verify（校验归档文件）。"
+        "接着用 DANGWU_TODAY 模拟党务公开在2026年12月的办理："
+        f"12月7日 generate announcement --pdf --merge（{gk[TEXT_ITEM - 1]}、{gk[PAPER_ITEM - 1]} 向全体党员公示；"
+        f"{gk[BODY_ITEM - 1]} 的公开范围是全体教职工，先在党内公示，同日再运行不会生成对外公告）→ "
+        f"generate feedback-form（意见反馈表）→ 12月9日 ingest（交回一份意见）→ 12月10日 respond（登记处理情况）→ generate reply（答复单）→ "
+        f"12月14日 generate announcement（{gk[BODY_ITEM - 1]} 向全体教职工公示）→ 12月16日 ingest（交回三份，未署名的一份退回）→ "
+        f"12月17日 respond、generate reply → 12月21日 respond {gk[PAPER_ITEM - 1]} --no-redisclosure（意见属个人咨询，不再公开）→ "
+        f"generate redisclosure --pdf（{gk[BODY_ITEM - 1]} 的再公开公告）→ 12月28日 plan disclosure --quarter 2027Q1（为常规事项补下一季度的计划）→ "
+        "12月31日 status --register 党务公开 → report --register 党务公开 --year 2026 --pdf（统计表和党务公开目录）→ "
+        "archive --register 党务公开 --year 2026（已完成的 3 个事项各立一件）→ verify。"
         "请不要直接对本目录运行 `dangwu ingest`（它会把 inbox/ 中的文件移走并修改台账）。",
         "",
         "## inbox/ 中的文件及预期结果",
@@ -618,6 +792,26 @@ def write_readme(root: Path, numbers: list[str], gk: list[str]) -> None:
         "审批表被退回的两项仍为“待审批”，演示中用 `dangwu generate approval --id` 为其重新生成审批表。"
         "演示最后的 `dangwu status --register 党务公开`：待审批 2，待公开 3，不予公开 1"
         f"（不予公开的事项不再列出；{gk[1]} 计划 {DISCLOSURES[1][7].month}月{DISCLOSURES[1][7].day}日公开而尚未公开，显示为红色逾期）。",
+        "",
+        f"### {RETURNS}/ 中的意见反馈表",
+        "",
+        "“已登记”表示意见记为“公开意见反馈”表的一行（反馈编号 FK-2026-001 起，收到日期为交回当天，反馈意见数随之更新）；"
+        "“退回”的文件移到 rejected/，旁附“.原因.txt”。",
+        "",
+        "| 文件 | 情况 | 事项 | 交回（演示中 ingest 的日期） | 预期结果 |",
+        "|---|---|---|---|---|",
+    ]
+    for case in OPINIONS:
+        outcome = f"{case.expect}：" + (case.reason if case.expect == "退回" else f"反馈人 {case.answers['反馈人']}，公示期内收到")
+        day = BATCHES[case.batch]
+        lines.append(
+            f"| `{case.batch}/{case.file}` | {case.what} | {gk[case.item - 1]} {DISCLOSURES[case.item - 1][1]} | {day.month}月{day.day}日 | {outcome} |"
+        )
+    lines += [
+        "",
+        f"演示结束时：{gk[TEXT_ITEM - 1]} 公示期内没有收到意见，公示期满即完成；{gk[PAPER_ITEM - 1]} 的意见已答复、说明不再公开；"
+        f"{gk[BODY_ITEM - 1]} 的两条意见处理后再公开。三项均为“已完成”并归档；审批表被退回的两项仍“待审批”，"
+        "plan disclosure 添加的 2027年第一季度党费收缴管理情况也待审批。",
     ]
     (root / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -648,6 +842,49 @@ def verify_approvals(ws: Workspace, outcomes: dict) -> bool:
     paper = rows[PAPER_ITEM - 1]
     if paper.get("审批状态") != "待审批" or any(c.item == PAPER_ITEM for c in APPROVALS):
         print(f"FAIL {paper['公开编号']}: the item decided on paper must wait (审批状态 {paper.get('审批状态')})")
+        ok = False
+    return ok
+
+
+def verify_opinions(root: Path) -> bool:
+    """On the ingested copy, the demo's December: the paper decision, the announcements and each batch of 意见反馈表 on its day."""
+    ws = Workspace(root)
+    gk = [r[0].value for r in openpyxl.load_workbook(ws.ledger_path)[S.DISCLOSURE.name].iter_rows(min_row=2) if r[0].value]
+    dangwu(root, DEMO_DAY, "decide", gk[PAPER_ITEM - 1], *PAPER_DECISION)
+    outcomes = {}
+    days = sorted({INNER_DAY, OUTER_DAY, *BATCHES.values()})
+    for day in days:
+        if day in (INNER_DAY, OUTER_DAY):
+            dangwu(root, day, "generate", "announcement")
+        for batch in (b for b, d in BATCHES.items() if d == day):
+            for path in (root / RETURNS / batch).iterdir():
+                shutil.move(path, ws.inbox / path.name)
+            os.environ["DANGWU_TODAY"] = day.isoformat()
+            try:
+                outcomes.update({o.file: o for o in toolkit.ingest(ws)})
+            finally:
+                del os.environ["DANGWU_TODAY"]
+    sheet = openpyxl.load_workbook(ws.ledger_path)[FEEDBACK.name]
+    headers = [c.value for c in sheet[1]]
+    registered = {r["反馈人"]: r for r in ({h: c.value for h, c in zip(headers, row)} for row in sheet.iter_rows(min_row=2))}
+    ok = True
+    for case in OPINIONS:
+        o = outcomes.pop(case.file, None)
+        problems = []
+        if o is None:
+            problems.append("not ingested")
+        elif o.result != case.expect or case.reason not in o.message or o.number != gk[case.item - 1]:
+            problems.append(f"expected {case.expect} ({case.reason}) for {gk[case.item - 1]}")
+        row = registered.get(case.answers["反馈人"])
+        if case.expect == "已登记" and (row is None or row["收到日期"].date() != BATCHES[case.batch] or row.get("逾期")):
+            problems.append(f"公开意见反馈 row {row} is not received on {BATCHES[case.batch]} in time")
+        print(
+            f"{'OK  ' if not problems else 'FAIL'} [{o.result if o else '-'}] {case.batch}/{case.file}  {o.number if o else ''} {o.unit if o else ''}："
+            f"{o.message.replace(chr(10), ' ') if o else ''}" + (f"  <-- {'; '.join(problems)}" if problems else "")
+        )
+        ok &= not problems
+    for name in outcomes:
+        print(f"FAIL [?] {name}: no case describes this file")
         ok = False
     return ok
 
@@ -693,6 +930,7 @@ def verify(samples: Path) -> bool:
         for name in outcomes:
             print(f"FAIL [?] {name}: no case describes this file")
             ok = False
+        ok &= verify_opinions(copy)
     with tempfile.TemporaryDirectory() as tmp:  # status writes 预警: shown on a copy, samples/ stays as built
         copy = Path(tmp) / "samples"
         shutil.copytree(samples, copy)
@@ -714,8 +952,10 @@ def main() -> int:
     os.environ.setdefault("DANGWU_USER", "督查小组")
     shutil.rmtree(args.out, ignore_errors=True)
     ws, numbers, notices, approvals = build_ledger(args.out)
+    write_bodies(args.out, list(approvals))
     with tempfile.TemporaryDirectory() as tmp:
         build_inbox(ws, numbers, notices, approvals, Path(tmp))
+        build_opinions(args.out, list(approvals), Path(tmp))
     write_readme(args.out, numbers, list(approvals))
     problems = [p for p in toolkit.check(ws) if p.level == "error"]
     for p in problems:
@@ -726,7 +966,7 @@ def main() -> int:
         (args.out / ".dangwu").rmdir()  # ingest's (empty) folder for its run's intent
     print(
         f"samples written to {args.out}: {len(ITEMS) + len(NEW_ITEMS)} items, {notices_written} notices, "
-        f"{len(DISCLOSURES)} disclosure items, {len(approvals)} approval forms, {len(CASES) + len(APPROVALS)} inbox files"
+        f"{len(DISCLOSURES)} disclosure items, {len(approvals)} approval forms, {len(CASES) + len(APPROVALS)} inbox files, {len(OPINIONS)} opinion forms to hand in"
     )
     if problems:
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from pathlib import Path
@@ -11,8 +12,10 @@ import openpyxl
 import pytest
 
 from toolkit.dates import cn_date, parse_date
+from toolkit.forms.identity import fingerprint
 from toolkit.intake.pipeline import read_returned, sha256_of
 from toolkit.ledger import schema as S
+from toolkit.registers.disclosure.kinds import FEEDBACK_FORM
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -70,10 +73,12 @@ def test_replies_are_completed_after_their_notice(items):
 def test_readme_says_what_make_demo_runs():
     demo = (ROOT / "scripts" / "demo.sh").read_text(encoding="utf-8")
     commands = []
-    for m in re.finditer(r'^(?:run|brief \d+|"\$DW")\s+(generate \w+|\w+)', demo, re.M):
+    for m in re.finditer(r'^(?:DANGWU_TODAY=\S+\s+)?(?:run|brief \d+|"\$DW")\s+(generate \w+|\w+)', demo, re.M):
         if m.group(1) not in commands:
             commands.append(m.group(1))
     assert commands[:3] == ["check", "generate notice", "ingest"] and "verify" in commands
+    for step in ("generate announcement", "generate feedback", "respond", "generate reply", "generate redisclosure", "plan"):
+        assert step in commands, f"the demo does not run {step}"
     readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
     trial = readme.split("## 试用", 1)[1].split("##", 1)[0]
     positions = [trial.find(c) for c in commands]
@@ -97,3 +102,64 @@ def test_sample_settings_name_the_office_clerk():
     """备考表 整理人 comes from the settings, so the demo's archive never shows the login name of whoever runs it."""
     settings = tomllib.loads((SAMPLES / "dangwu.toml").read_text(encoding="utf-8"))
     assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}", settings["archive"]["filer"])
+
+
+def test_sample_settings_print_the_disclosure_channels_and_file_it():
+    """公示 and 意见反馈表 print the feedback channels; `archive --register 党务公开` finds its 保管期限 and code."""
+    settings = tomllib.loads((SAMPLES / "dangwu.toml").read_text(encoding="utf-8"))
+    section = settings["disclosure"]
+    assert re.fullmatch(r"0\d{2,3}-\d{7,8}", section["phone"]) and "@" in section["email"] and section["address"]
+    assert section["code"] and int(section["period_days"]) >= 1 and section["plain_kind"] in ("通知", "公告")
+    for table in ("retention", "org_code", "org_name"):
+        assert settings["archive"][table].get("党务公开"), f"[archive.{table}] has no 党务公开 line"
+
+
+@pytest.fixture(scope="module")
+def disclosures() -> dict[str, dict]:
+    """The sample ledger's 党务公开台账 rows, by 公开编号."""
+    sheet = openpyxl.load_workbook(SAMPLES / "ledger.xlsx", read_only=True)["党务公开台账"]
+    rows = sheet.iter_rows(values_only=True)
+    headers = next(rows)
+    return {r["公开编号"]: r for r in (dict(zip(headers, row)) for row in rows) if r.get("公开编号")}
+
+
+def test_routine_items_name_their_series(disclosures):
+    """`plan disclosure --quarter 2027Q1` adds a row only for a 常规性 item with its 常规事项."""
+    routine = [r for r in disclosures.values() if r["时限类型"] == "常规性"]
+    assert routine and all(r["常规事项"] for r in routine)
+
+
+def test_announcement_bodies_are_real_documents(disclosures):
+    """公开内容/: one Word body with a heading, a table and a numbered list, one text body; each an item's 公开编号."""
+    folder = SAMPLES / "公开内容"
+    bodies = sorted(folder.iterdir())
+    assert {p.suffix for p in bodies} == {".docx", ".txt"}
+    for path in bodies:
+        assert path.stem in disclosures, f"{path.name} is not named after a 公开编号"
+    [word] = [p for p in bodies if p.suffix == ".docx"]
+    document = docx.Document(str(word))
+    styles = [p.style.name for p in document.paragraphs]
+    assert any(s.startswith("Heading") for s in styles) and "List Number" in styles and document.tables
+    assert len(document.tables[0].rows) > 5
+    [text] = [p for p in bodies if p.suffix == ".txt"]
+    assert len([line for line in text.read_text(encoding="utf-8").splitlines() if line.strip()]) >= 3
+
+
+def test_returned_opinions_are_the_toolkits_feedback_forms(disclosures):
+    """待交回意见/<day>/: filled 意见反馈表 carrying the identity the toolkit wrote, one without a name (实名 refused)."""
+    forms = sorted((SAMPLES / "待交回意见").glob("*/*"))
+    assert len({p.parent.name for p in forms}) >= 2, "opinions come back on at least two days"
+    names = []
+    for path in forms:
+        _, _, form, why = read_returned(path)
+        assert form is not None, f"{path.name}: {why}"
+        ident = form.identity()
+        assert ident.kind == FEEDBACK_FORM.code and ident.number in disclosures, path.name
+        assert ident.fingerprint == fingerprint(form.fields, FEEDBACK_FORM.prefilled), f"{path.name}: prefilled text changed"
+        assert ident.unit == disclosures[ident.number]["公开范围"]
+        assert form.fields.get("意见建议", "").strip(), path.name
+        m = re.fullmatch(r"(\d+)月(\d+)日交回", path.parent.name)
+        assert m, path.parent.name
+        assert parse_date(form.fields["反馈日期"]) <= dt.date(2026, int(m[1]), int(m[2])), f"{path.name} dated after it was handed in"
+        names.append(form.fields.get("反馈人", "").strip())
+    assert names.count("") == 1 and len([n for n in names if n]) >= 2

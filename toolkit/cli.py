@@ -104,12 +104,13 @@ def _generate_command(kind):
             click.echo(f"{verb} {d.number or '（待编号）'} {d.role} {d.unit} → {d.path.relative_to(ws.root)}")
         # an item not numbered yet (dry run) is told apart by the fingerprint ending its identity
         items = len({d.number or d.identity.rsplit("|", 1)[-1] for d in result.documents})
+        word = kind.item_word if kind.item_word.startswith("条") else f"个{kind.item_word}"
         skipped = ""
         if result.skipped:
             how = kind.skip_hints[1] if force else kind.skip_hints[0]  # what, if anything, brings them back
             listed = "、".join(result.skipped[:5]) + ("等" if len(result.skipped) > 5 else "")
-            skipped = f"；跳过 {len(result.skipped)} 个事项（{listed}{'；' + how if how else ''}）"
-        click.echo(f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} 个事项）{skipped}。")
+            skipped = f"；跳过 {len(result.skipped)} {word}（{listed}{'；' + how if how else ''}）"
+        click.echo(f"合计：{verb} {len(result.documents)} 份{result.kind}（{items} {word}）{skipped}。")
         _report_print_files(ws, result)
 
     command.params.extend(kind.options)  # the kind's own options (announcement: --until, --skip-inner …)

@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dates import today
 from .errors import LedgerInvalid, TemplateError, ToolkitError, UsageError, write_failed
 from .forms.compose import concatenate_documents, insert_body
 from .forms.identity import PROPERTY, Identity, fingerprint, normalise
@@ -148,7 +149,7 @@ def _print_files(ws: Workspace, kind: FormKind, template: CompiledTemplate, resu
     """The batch's merged print file and PDFs (the .docx files and the ledger are already saved)."""
     contexts = [{k: docx_text(v) for k, v in values.items()} for values in result.contexts] if merge or pdf else []
     if merge and contexts:
-        result.merged = ws.outbox / "打印" / f"{kind.title}_合并打印_{dt.datetime.now():%Y%m%d-%H%M%S}.docx"
+        result.merged = ws.outbox / "打印" / f"{kind.title}_合并打印_{today():%Y%m%d}-{dt.datetime.now():%H%M%S}.docx"
         core = {"title": f"{kind.title} 合并打印", "creator": ws.settings.org_name}
         if any(d.composed for d in result.documents):  # bodies merged in: join the finished files
             _put_bytes(result.merged, concatenate_documents([d.path for d in result.documents]))

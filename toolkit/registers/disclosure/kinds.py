@@ -99,6 +99,7 @@ REPLY = FormKind(
     template="党务公开/意见答复单.docx",
     fields=REPLY_FIELDS,
     prefilled=(),
+    item_word="条意见",
     values=pub.reply_values,
     select=pub.select_for_reply,
     mark=pub.mark_replied,

@@ -283,7 +283,7 @@ def _next_announcement(row: Row, cal: WorkCalendar, now: dt.date, skip_inner: st
     """(role of the announcement the item needs now, or None and why not)."""
     state = approval_of(row)
     if state != APPROVED:
-        return None, f"{state}，不公开" if state != "待审批" else "尚未审批"
+        return None, state if state != "待审批" else "尚未审批"
     if row.date("公开日期"):
         return None, f"已于 {row.date('公开日期').isoformat()} 公开"
     scope = row.text("公开范围")
@@ -403,6 +403,9 @@ def _redisclosure_block(row: Row, opinions: list[Row]) -> str:
     """Why the item cannot be re-disclosed yet ('' when it can)."""
     if approval_of(row) != APPROVED or not row.date("公开日期"):
         return "尚未公开"
+    until = row.date("公开截止日期")
+    if until and today() <= until:
+        return f"公示期至 {until.isoformat()} 尚未结束"
     if not opinions:
         return "没有收到意见，无需再公开"
     open_ = [o.number or f"第{o.r}行" for o in opinions if not o.text("处理情况")]

@@ -364,7 +364,7 @@ def write_docx(fig: Figures, template: CompiledTemplate, path: Path, settings) -
                 "公开事项": e.公开事项,
                 "公开范围": e.公开范围,
                 "公开形式": e.公开形式,
-                "公开日期": cn_date(e.公开日期),  # the first disclosure (the workbook shows both dates)
+                "公开日期": cn_date(e.党外公开日期 or e.公开日期),  # to its whole 公开范围 (the workbook shows both dates)
             }.items()
         }
         for n, e in enumerate(fig.catalogue, start=1)
