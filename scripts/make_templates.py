@@ -1232,6 +1232,10 @@ def main():
         builder(path)
         checker(path)
         print(path.relative_to(ROOT))
+    from importlib import import_module
+
+    for extra in ("templates_talk", "templates_visit", "templates_account"):  # 联系服务群众's templates
+        import_module(extra).main()
     return 0
 
 

@@ -168,7 +168,8 @@ def test_a_new_register_is_served_by_every_pipeline_unchanged(probe):
     summary = toolkit.status(probe)
     assert summary["试点"].counts == {"待答复": 1, "已答复": 1} and summary["probe"] is summary["试点"]
     assert summary["督查督办"].total == 3  # every register, in the registry's order
-    assert [name for name, _ in summary.parts] == ["督查督办", "党务公开", "试点"]
+    names = [name for name, _ in summary.parts]
+    assert names[:2] == ["督查督办", "党务公开"] and names[-1] == "试点"  # every register with a summary, in order
     assert "试点事项：待答复 1，已答复 1" in [line for line, _ in summary.lines()]
 
 
