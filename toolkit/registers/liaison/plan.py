@@ -145,6 +145,9 @@ def plan_visits(ws: Workspace, occasion: str, year: int, *, dry_run: bool = Fals
         if r.text("类型") == CARE and rules.row_year(r) == year and r.text("状态") != CANCELLED
     }
     last = rules.last_care(ledger) if occasion == "日常" else {}
+    waiting = {  # an everyday visit planned and not yet made is not planned twice
+        r.text("对象或单位") for r in view.rows() if r.text("类型") == CARE and r.text("事由") == reason and r.text("状态") == PLANNED
+    }
     now = today()
     interval = rules.setting(ws.settings, "care_interval_days")
     result = PlanResult(dry_run=dry_run, what="慰问")
@@ -158,7 +161,7 @@ def plan_visits(ws: Workspace, occasion: str, year: int, *, dry_run: bool = Fals
             continue
         if occasion == "日常":  # due unless visited (or a visit planned) within the interval
             seen = last.get(name)
-            if seen and abs((now - seen).days) < interval:
+            if name in waiting or (seen and abs((now - seen).days) < interval):
                 continue
         unit = units.canonical(person.text("单位")) or person.text("单位")
         visitor = rules.member_for_unit(team, unit)
