@@ -265,10 +265,12 @@ def _number(rows: list[Row], closed: list[Row], prefix: str, manifest_codes: dic
         if code.startswith(prefix) and code[len(prefix) :].isdigit():
             issued_no[r.number] = int(code[len(prefix) :])
     by_no: dict[int, str] = {}
+    sheet_of = {r.number: r.view.name for r in rows}
     for number, no in sorted(issued_no.items()):
         if no in by_no:
+            where = "、".join(dict.fromkeys(sheet_of.get(n, sheet) for n in (by_no[no], number)))  # a register may file rows of two sheets
             raise UsageError(
-                f"台账 {sheet} 中 {by_no[no]} 和 {number} 的档号相同（{prefix}{no:04d}），无法归档。",
+                f"台账 {where} 中 {by_no[no]} 和 {number} 的档号相同（{prefix}{no:04d}），无法归档。",
                 hint="请在“档号”列改正其中一项（档号一经编定不应改动，请与档案员核对）后再运行。",
             )
         by_no[no] = number
