@@ -172,6 +172,9 @@ class Context:
     ledger_items: int = 10_000  # rows of the ledger for status / report (ledger-10k)
     archive_items: int = 300  # closed items (about 4 papers each) for archive
     announce_items: int = 200  # approved 党务公开 items for announce-pdf (one 全体党员 announcement each)
+    talk_items: int = 200  # 已安排 talks for talk-pdf (one 谈心谈话记录表 each)
+    liaison_members: int = 50  # 班子成员 of the liaison-status ledger
+    liaison_talks: int = 5000  # 谈心谈话记录 rows of the liaison-status ledger
     details: dict = field(default_factory=dict)
     profiles: dict = field(default_factory=dict)
     _memo: dict = field(default_factory=dict)
@@ -482,6 +485,186 @@ def opinion_workspace(ctx: Context) -> Path:
         return root
 
     return ctx.memo("opinions", make)
+
+
+# 联系服务群众 (liaison): talk sheets out with PDFs, returned talk sheets, status on a large ledger
+MEMBER_SHEET = "班子成员"
+TALK_SHEET = "谈心谈话记录"
+TALK_OUTDIR = "谈心谈话记录表"  # outbox/ folder of generate talk-sheet
+TALK_TODAY = "2026-12-03"  # DANGWU_TODAY of talk-pdf and liaison-status: late in 2026 (status: 红 from 12-01)
+TALK_INGEST_TODAY = "2026-12-04"  # DANGWU_TODAY of talk-ingest: the talks (2026-11-20) held within their row's year
+FACE_TO_FACE = "☑面对面\u3000□电话\u3000□短信\u3000□邮件\u3000□其他"  # the template's 谈话方式 boxes, 面对面 ticked
+MEMBER_POSTS = ("党委委员、副校长", "党委委员、组织部部长", "党委委员、纪委书记", "副校长", "党委副书记")
+
+
+def member_name(i: int) -> str:
+    """A distinct all-Chinese name for member ``i`` (up to 140). Not 班子成员01: LibreOffice's PDF text puts a space
+    between Chinese and digits (班子成员 01), and an identity whose 谈话人 has one is not found again (see README)."""
+    surnames, given = "王李张刘陈杨黄周徐朱胡郭何高林罗梁宋郑谢", ("明远", "振华", "思源", "德才", "嘉伟", "文博", "志诚")
+    return surnames[i % len(surnames)] + given[i // len(surnames)]
+
+
+def member_rows(n: int, areas: bool = False) -> list[dict]:
+    """``n`` 班子成员 (姓名, 职务, 党政正职, 联系点; the first two 党政正职), 联系点 cycling the conftest units;
+    with ``areas`` also 分管单位 (the same unit: one 与分管领域负责人 talk each with its 负责人)."""
+    rows = []
+    for i in range(n):
+        unit = UNITS[i % len(UNITS)]["单位名称"]
+        post = ("党委书记", "党委副书记、校长")[i] if i < 2 else MEMBER_POSTS[i % len(MEMBER_POSTS)]
+        row = {"姓名": member_name(i), "职务": post, "党政正职": "是" if i < 2 else "否", "联系点": unit}
+        if areas:
+            row["分管单位"] = unit
+        rows.append(row)
+    return rows
+
+
+def pair_talks(members: list[dict]) -> list[dict]:
+    """Every pair of ``members`` once, in 班子成员 order, as plan_talks writes them (rules.required_talks):
+    the 党政正职 talks (正职与班子成员), else the member listed first (班子成员之间)."""
+    out = []
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            chief_a, chief_b = a["党政正职"] == "是", b["党政正职"] == "是"
+            who, other = (b, a) if chief_b and not chief_a else (a, b)
+            kind = "正职与班子成员" if chief_a or chief_b else "班子成员之间"
+            out.append({"谈话人": who["姓名"], "谈话对象": other["姓名"], "谈话对象单位及职务": other["职务"], "谈话类型": kind})
+    return out
+
+
+def planned_talks(n: int) -> tuple[list[dict], list[dict]]:
+    """The fewest members whose pairs give ``n`` talks (21 → 210 ≥ 200, 46 → 1,035 ≥ 1,000) and ``n`` of those
+    talks as 已安排 rows TH-2026-001 … (计划日期 in November 2026): (members, talk rows)."""
+    m = 2
+    while m * (m - 1) // 2 < n:
+        m += 1
+    members = member_rows(m)
+    rows = [
+        {"谈话编号": f"TH-2026-{i + 1:03d}", "计划日期": dt.date(2026, 11, 2 + i % 25), **talk, "状态": "已安排"}
+        for i, talk in enumerate(pair_talks(members)[:n])
+    ]
+    return members, rows
+
+
+def talk_workspace(ctx: Context) -> Path:
+    """A workspace (init_workspace + the conftest units) with the members and ``ctx.talk_items`` 已安排 talks
+    (``planned_talks``), appended with openpyxl. Untimed."""
+
+    def make():
+        import toolkit
+
+        root = ctx.tmp / "pristine-talks"
+        ws = toolkit.init_workspace(root, units=UNITS)
+        members, talks = planned_talks(ctx.talk_items)
+        append_rows(ws.ledger_path, MEMBER_SHEET, members)
+        append_rows(ws.ledger_path, TALK_SHEET, talks)
+        return root
+
+    return ctx.memo("talks", make)
+
+
+def talk_answers(i: int) -> dict:
+    """What the 谈话人 writes on talk sheet ``i`` (TALK_SHEET.feedback): held 2026-11-20, face to face."""
+    return {
+        "谈话日期": "2026年11月20日",
+        "地点": ("党委会议室", "校长办公室", "行政楼二楼会议室")[i % 3],
+        "谈话方式": FACE_TO_FACE,
+        "谈话主要内容": f"第{i + 1}次谈话：交流班子团结和分管工作思路，谈到年度重点任务推进情况。",
+        "对方意见建议": "建议每季度召开一次分管工作交流会。",
+        "需协调解决的问题": "实验楼建设追加经费" if i % 2 else "",
+        "后续跟进": "下月随访，落实经费安排。",
+        "记录人": "刘秘书",
+    }
+
+
+def talk_returned_workspace(ctx: Context) -> Path:
+    """``ctx.forms`` 已安排 talks, their sheets (generate talk-sheet, in-process) and each sheet filled by its
+    谈话人 (fill_form, in parallel) into inbox/. Untimed."""
+
+    def make():
+        import toolkit
+
+        root = ctx.tmp / "pristine-talk-returned"
+        ws = toolkit.init_workspace(root, units=UNITS)
+        members, talks = planned_talks(ctx.forms)
+        append_rows(ws.ledger_path, MEMBER_SHEET, members)
+        append_rows(ws.ledger_path, TALK_SHEET, talks)
+        with _today(TALK_TODAY):
+            result = toolkit.generate(ws, "talk-sheet")
+        sheets = sorted(d.path for d in result.documents)
+        if len(sheets) != ctx.forms:
+            raise RuntimeError(f"{len(sheets)} talk sheets generated for {ctx.forms} planned talks")
+        _fill_all(sheets, ws.inbox, talk_answers)
+        return root
+
+    return ctx.memo("talk-returned", make)
+
+
+def liaison_rows(n: int, members: list[dict]) -> list[dict]:
+    """``n`` talks of 2026 for ``members`` (with 分管单位), seeded: the required talks first in importance (every
+    pair, each member with the 负责人 of the unit in charge), then 与骨干 / 与其他干部群众 talks with
+    others, shuffled and numbered TH-2026-0001 …. Required talks 70 % 已记录 (谈话日期 in 2026, 谈话方式
+    mostly 面对面), 25 % 已安排, 5 % 已取消; the others 85 % 已记录, else 已安排."""
+    import random
+
+    rng = random.Random(5_000)
+    heads = {u["单位名称"]: u["负责人"] for u in UNITS}
+    required = pair_talks(members)
+    required += [
+        {
+            "谈话人": m["姓名"],
+            "谈话对象": heads[m["分管单位"]],
+            "谈话对象单位及职务": f"{m['分管单位']}负责人",
+            "谈话类型": "与分管领域负责人",
+        }
+        for m in members
+    ]
+    talks = [dict(t, required=True) for t in required[:n]]
+    for k in range(n - len(talks)):
+        who = members[rng.randrange(len(members))]
+        unit = UNITS[k % len(UNITS)]["单位名称"]
+        kind = ("与骨干", "与其他干部群众")[k % 2]
+        talks.append({"谈话人": who["姓名"], "谈话对象": f"教职工{k + 1:04d}", "谈话对象单位及职务": f"{unit}教师", "谈话类型": kind,
+                      "required": False})  # fmt: skip
+    rng.shuffle(talks)
+    rows = []
+    for i, talk in enumerate(talks):
+        required = talk.pop("required")
+        row = {"谈话编号": f"TH-2026-{i + 1:04d}", **talk}
+        roll = rng.random()
+        if roll < (0.70 if required else 0.85):
+            held = dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 325))
+            way = rng.choices(("面对面", "电话", "短信", ""), (85, 8, 2, 5))[0]
+            row.update(谈话日期=held, 地点="党委会议室", 主要内容="交流思想和分管工作。", 状态="已记录", 记录人="刘秘书")
+            if way:
+                row["谈话方式"] = way
+        elif required and roll > 0.95:
+            row["状态"] = "已取消"
+        else:
+            row.update(计划日期=dt.date(2026, 12, 1) + dt.timedelta(days=rng.randint(0, 30)), 状态="已安排")
+        rows.append(row)
+    return rows
+
+
+def liaison_workspace(ctx: Context) -> Path:
+    """A workspace whose ledger holds ``ctx.liaison_members`` members (with 联系点 and 分管单位) and
+    ``ctx.liaison_talks`` talks of 2026 (``liaison_rows``), appended with openpyxl by header; raises when
+    ``toolkit.check`` reports an error. Untimed."""
+
+    def make():
+        import toolkit
+
+        root = ctx.tmp / "pristine-liaison"
+        ws = toolkit.init_workspace(root, units=UNITS)
+        members = member_rows(ctx.liaison_members, areas=True)
+        append_rows(ws.ledger_path, MEMBER_SHEET, members)
+        append_rows(ws.ledger_path, TALK_SHEET, liaison_rows(ctx.liaison_talks, members))
+        with _today(TALK_TODAY):
+            errors = [p for p in toolkit.check(ws) if p.level == "error"]
+        if errors:
+            raise RuntimeError(f"generated liaison ledger has {len(errors)} error(s), e.g. {errors[0]}")
+        return root
+
+    return ctx.memo("liaison", make)
 
 
 def soffice_warm_profile(ctx: Context) -> dict:
@@ -1075,6 +1258,63 @@ def phase_opinion_ingest(args) -> dict:
     return out
 
 
+@phase("talk-pdf")
+def phase_talk_pdf(args) -> dict:
+    """toolkit.generate(ws, "talk-sheet", pdf=True) end to end, as of DANGWU_TODAY=TALK_TODAY."""
+    import importlib
+
+    import toolkit
+    from toolkit.pdf import render
+
+    os.environ["DANGWU_TODAY"] = TALK_TODAY
+    gen_mod = importlib.import_module("toolkit.generate")  # toolkit.generate is the function; we need the module
+    spent: dict[str, float] = {}
+    undo = [
+        _timed_attr(gen_mod, "make_pdfs", spent, "pdf_stage"),
+        _timed_attr(render.Soffice, "convert_groups", spent, "soffice"),
+        _timed_attr(render, "split_by_marks", spent, "split"),
+        _timed_attr(render, "split_by_identity", spent, "split"),
+    ]
+    ws = toolkit.Workspace(args.dir)
+    try:
+        t0 = time.perf_counter()
+        result = toolkit.generate(ws, "talk-sheet", pdf=True)
+        seconds = time.perf_counter() - t0
+    finally:
+        for u in undo:
+            u()
+    pdf = result.pdf
+    return {
+        "seconds": seconds,
+        "documents": len(result.documents),
+        "skipped": len(result.skipped),
+        "pdfs": len(pdf.written) if pdf else 0,
+        "missing": len(pdf.missing) if pdf else len(result.documents),
+        "error": str(pdf.error) if pdf and pdf.error else "",
+        "pages": _pdf_pages(pdf.written) if pdf else 0,
+        "docx": [str(d.path) for d in result.documents],
+        "split": dict(spent),
+        "maxrss_mb": maxrss_mb(),
+        "soffice_rss_mb": maxrss_mb(resource.RUSAGE_CHILDREN),
+    }
+
+
+@phase("talk-ingest")
+def phase_talk_ingest(args) -> dict:
+    """toolkit.ingest(ws) on the filled 谈心谈话记录表 in inbox/ (as of TALK_INGEST_TODAY); then read_docx + identity()
+    alone. Also counts the 已记录 rows of 谈心谈话记录 afterwards (untimed): each returned sheet must record its talk."""
+    import toolkit
+    from toolkit.intake.docx_reader import read_docx
+    from toolkit.intake.pipeline import ALL_LABELS
+    from toolkit.ledger.workbook import Ledger
+
+    os.environ["DANGWU_TODAY"] = TALK_INGEST_TODAY
+    out = _ingest_and_read(args, ".docx", lambda p: read_docx(p, ALL_LABELS).identity())
+    ledger = Ledger.load(toolkit.Workspace(args.dir).ledger_path)
+    out["recorded_rows"] = len([r for r in ledger.sheet(TALK_SHEET).rows() if r.text("状态") == "已记录"])
+    return out
+
+
 def _digest(path: Path) -> str:
     import hashlib
 
@@ -1130,6 +1370,35 @@ def phase_naive_load(args) -> dict:
     wb = openpyxl.load_workbook(args.dir)
     seconds = time.perf_counter() - t0
     return {"seconds": seconds, "cells": sum(len(ws._cells) for ws in wb.worksheets), "maxrss_mb": maxrss_mb()}
+
+
+@phase("liaison-status")
+def phase_liaison_status(args) -> dict:
+    """toolkit.status(ws, "联系服务群众") once, as of DANGWU_TODAY=TALK_TODAY (it rewrites the sheet 谈心谈话覆盖 when
+    anything in it changed); reports whether the ledger was rewritten."""
+    import toolkit
+
+    os.environ["DANGWU_TODAY"] = TALK_TODAY
+    ws = toolkit.Workspace(args.dir)
+    before = _digest(ws.ledger_path)
+    t0 = time.perf_counter()
+    st = toolkit.status(ws, "联系服务群众")
+    seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "year": st.year,
+        "members": len(st.members),
+        "talks": sum(m.talks for m in st.members),
+        "required": st.required,
+        "held": st.held,
+        "not_face": st.not_face,
+        "scheduled": st.scheduled,
+        "missing": st.missing,
+        "level": st.level,
+        "ledger_note": st.ledger_note,
+        "written": _digest(ws.ledger_path) != before,
+        "maxrss_mb": maxrss_mb(),
+    }
 
 
 def _tree_digest(root: Path) -> dict[str, str]:
@@ -1563,6 +1832,108 @@ def bench_opinion_ingest(ctx: Context) -> list[Row]:
     ]  # fmt: skip
 
 
+@benchmark("talk-pdf", "谈心谈话记录表 PDF / talk sheets with PDFs")
+def bench_talk_pdf(ctx: Context) -> list[Row]:
+    fresh = talk_workspace(ctx)
+    lo = soffice_warm_profile(ctx)  # warms the baseline's private profile and the toolkit's two profiles, untimed
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = _copy(fresh, ctx.fresh_dir("talk-pdf"))
+        r = run_phase("talk-pdf", d)
+        rss.append(r["maxrss_mb"])
+        r["dir"] = str(d)
+        return r
+
+    runs = ctx.repeat_runs(one_run)
+    best = runs[0]
+    docs = best["documents"]
+
+    # Both baselines convert the very talk-sheet .docx files the best dangwu run wrote.
+    docx = [Path(f) for f in best.pop("docx")]
+    for r in runs[1:]:
+        r.pop("docx", None)
+    bdir = ctx.fresh_dir("talk-soffice")
+    bdir.mkdir(parents=True)
+    (bdir / "soffice.json").write_text(json.dumps({**lo, "files": [str(f) for f in docx]}, ensure_ascii=False), encoding="utf-8")
+    each_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-each", bdir, n=min(ctx.soffice_each, len(docx))))
+    batch_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-batch", bdir))
+    each, batch = each_runs[0], batch_runs[0]
+    each_rate, batch_rate = each["files"] / each["seconds"], batch["files"] / batch["seconds"]
+    ctx.details["talk-pdf"] = {"talks": ctx.talk_items, "runs": runs, "soffice": lo, "each_runs": each_runs, "batch_runs": batch_runs}
+    for r in runs:
+        shutil.rmtree(r["dir"], ignore_errors=True)
+    shutil.rmtree(bdir, ignore_errors=True)
+    profiled(ctx, "talk-pdf", _copy(fresh, ctx.fresh_dir("talk-pdf-profile")))
+
+    sp = best.get("split", {})
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; {best['pdfs']:,} PDFs, {best['pages']:,} pages; DANGWU_TODAY={TALK_TODAY}"
+    if "pdf_stage" in sp:
+        note += f"; .docx part {best['seconds'] - sp['pdf_stage']:.2f}s, PDF stage {sp['pdf_stage']:.2f}s"
+        if "soffice" in sp:
+            note += f" (LibreOffice {sp['soffice']:.2f}s, split {sp.get('split', 0.0):.2f}s)"
+    error = ""
+    if docs != ctx.talk_items or best["skipped"]:
+        error = f"{docs} talk sheet(s) for {ctx.talk_items} planned talks, {best['skipped']} skipped"
+    elif best["missing"] or best["error"] or best["pdfs"] != docs:
+        error = f"{best['missing']} PDF(s) MISSING: {best['error'][:80]}"
+    if error:
+        note += f" — {error}"
+    each_label = f"soffice per file ×{each['files']} (a)"
+    batch_label = f"one soffice call ×{batch['files']} (b)"
+    e2e = best["pdfs"] / best["seconds"]
+    return [
+        Row(f"谈话记录表 generate talk-sheet --pdf：{ctx.talk_items:,} 个谈话 → {docs:,} 份（端到端）", "PDFs/s", e2e, each_rate,
+            each_label, [Target("value", ">=", 30)], note=note, error=error),
+        Row("  同上 vs 一次调用 same vs one soffice call", "PDFs/s", e2e, batch_rate, batch_label,
+            note=f"(b) {batch['seconds']:.1f}s for {batch['files']:,} files in {batch.get('calls', 1)} process(es) (best of {len(batch_runs)})"),
+        Row("  soffice 逐个 per-file baseline", "s/file", each["seconds"] / each["files"],
+            note=f"(a) {each['files']} of {docs:,} talk-sheet .docx timed, one soffice process each ({each['seconds']:.1f}s, best of"
+            f" {len(each_runs)}); its rate is extrapolated to all {docs:,}. Both baselines as in `pdf`"),
+        Row("  谈话记录表 PDF 峰值内存 max RSS (Python)", "MB", max(rss), None, "", [Target("value", "<", 300)],
+            note=f"max over {len(rss)} runs; largest LibreOffice process: toolkit {max(r['soffice_rss_mb'] for r in runs):,.0f} MB,"
+            f" one-call baseline {batch['soffice_rss_mb']:,.0f} MB"),
+    ]  # fmt: skip
+
+
+@benchmark("talk-ingest", "回收谈心谈话记录表 / ingest returned talk sheets")
+def bench_talk_ingest(ctx: Context) -> list[Row]:
+    returned = talk_returned_workspace(ctx)
+    inbox = returned / "inbox"
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = _copy(returned, ctx.fresh_dir("talk-ingest"))
+        r = run_phase("talk-ingest", d)
+        shutil.rmtree(d, ignore_errors=True)
+        rss.append(r["maxrss_mb"])
+        return r
+
+    runs, naive_runs = ctx.repeat_pair(one_run, lambda: run_phase("naive-read", inbox))
+    best, naive = runs[0], naive_runs[0]
+    ctx.details["talk-ingest"] = {"forms": ctx.forms, "runs": runs, "naive_runs": naive_runs}
+    profiled(ctx, "talk-ingest", _copy(returned, ctx.fresh_dir("talk-ingest-profile")))
+
+    forms = best["forms"]
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}; {best['recorded_rows']:,} talks 已记录; {_ingest_split(best)}"
+    error = ""
+    bad = [r for r in runs if r["results"] != {"已更新": r["forms"]} or r["recorded_rows"] != r["forms"] or r["forms"] != ctx.forms]
+    if bad:
+        error = (
+            f"not every talk sheet 已更新 (talk 已记录): {bad[0]['results']}, {bad[0]['recorded_rows']} 已记录 for {bad[0]['forms']} forms"
+        )
+        note += f" — {error}; e.g. {' '.join(bad[0]['rejected_example'].split())[:80]}"
+    label = f"naive python-docx ×{naive['forms']}"
+    return [
+        Row(f"谈话回收 ingest：{forms:,} 份谈心谈话记录表", "forms/s", forms / best["seconds"], naive["forms"] / naive["seconds"], label,
+            [Target("value", ">=", 500)], note=note, error=error),
+        Row("  其中仅读取 read_docx only", "forms/s", best["read_forms"] / min(r["read_seconds"] for r in runs),
+            naive["forms"] / naive["seconds"], label, note="toolkit.intake.docx_reader.read_docx + identity() on the same files, no ledger"),
+        Row("  谈话回收峰值内存 max RSS", "MB", max(rss), naive.get("maxrss_mb"), "naive python-docx process", [Target("value", "<", 300)],
+            note=f"max over {len(rss)} runs"),
+    ]  # fmt: skip
+
+
 @benchmark("ledger-10k", "大台账 status / report / 10,000-item ledger")
 def bench_ledger(ctx: Context) -> list[Row]:
     from toolkit.dates import today
@@ -1619,6 +1990,61 @@ def bench_ledger(ctx: Context) -> list[Row]:
             f"{rep['overdue']:,} overdue), {rep['units']} units; run on the painted ledger"),
         Row("  台账峰值内存 status/report max RSS", "MB", max(rss), max(r["maxrss_mb"] for r in load_runs + painted_runs),
             "openpyxl.load_workbook process", [Target("value", "<", 300)], note=f"max over {len(rss)} status/report runs"),
+    ]  # fmt: skip
+
+
+@benchmark("liaison-status", "联系服务群众 status / talk matrix on a large ledger")
+def bench_liaison_status(ctx: Context) -> list[Row]:
+    pristine = liaison_workspace(ctx)
+    ledger_name = next(p.name for p in pristine.glob("*.xlsx"))
+    painted = ctx.tmp / "liaison-painted.xlsx"  # the ledger after status wrote 谈心谈话覆盖 (second-run baseline)
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = _copy(pristine, ctx.fresh_dir("liaison"))
+        first = run_phase("liaison-status", d)
+        second = run_phase("liaison-status", d)
+        if not painted.exists():
+            shutil.copyfile(d / ledger_name, painted)
+        shutil.rmtree(d, ignore_errors=True)
+        rss.extend(r["maxrss_mb"] for r in (first, second))
+        return {"seconds": first["seconds"] + second["seconds"], "first": first, "second": second}
+
+    def loads() -> dict:  # after one_run: the painted ledger exists
+        load, load2 = run_phase("naive-load", pristine / ledger_name), run_phase("naive-load", painted)
+        return {"seconds": load["seconds"] + load2["seconds"], "load": load, "painted": load2}
+
+    runs, load_runs = ctx.repeat_pair(one_run, loads)
+    ctx.details["liaison-status"] = {"members": ctx.liaison_members, "talks": ctx.liaison_talks, "runs": runs, "load_runs": load_runs}
+    if ctx.profile:
+        d = _copy(pristine, ctx.fresh_dir("liaison-profile"))
+        profiled(ctx, "liaison-status", d)
+
+    first = min((r["first"] for r in runs), key=lambda r: r["seconds"])
+    second = min((r["second"] for r in runs), key=lambda r: r["seconds"])
+    load = min((r["load"] for r in load_runs), key=lambda r: r["seconds"])
+    load2 = min((r["painted"] for r in load_runs), key=lambda r: r["seconds"])
+    label = f"openpyxl.load_workbook, {load['cells']:,} cells"
+    label2 = f"load_workbook of the ledger with 谈心谈话覆盖, {load2['cells']:,} cells"
+    target = [Target("ratio", "<", 3, of="load")]
+
+    def wrote(r: dict, expect: bool) -> str:
+        ok = r["written"] == expect
+        return ("ledger rewritten" if r["written"] else "ledger not rewritten") + ("" if ok else " — UNEXPECTED") + (
+            f"; note: {r['ledger_note']}" if r["ledger_note"] else "")  # fmt: skip
+
+    n = len(runs)
+    error = "" if first["members"] == ctx.liaison_members else f"{first['members']} members in the status of {ctx.liaison_members}"
+    counts = (f"{first['members']} members, {first['year']}: 应谈 {first['required']:,}, 已谈 {first['held']:,} (非面对面"
+              f" {first['not_face']:,}), 已安排 {first['scheduled']:,}, 缺 {first['missing']:,}; level {first['level']};"
+              f" DANGWU_TODAY={TALK_TODAY}")  # fmt: skip
+    return [
+        Row(f"联系服务群众 status 首次（写覆盖表）：{ctx.liaison_members} 人、{ctx.liaison_talks:,} 次谈话", "s", first["seconds"],
+            load["seconds"], label, target, note=f"best of {n}; {wrote(first, True)}; {counts}", error=error),
+        Row("  status 再次（无变化，不写）second run", "s", second["seconds"], load2["seconds"], label2, target,
+            note=f"best of {n}; {wrote(second, False)}"),
+        Row("  联系服务群众 status 峰值内存 max RSS", "MB", max(rss), max(r[k]["maxrss_mb"] for r in load_runs for k in ("load", "painted")),
+            "openpyxl.load_workbook process", [Target("value", "<", 300)], note=f"max over {len(rss)} status runs"),
     ]  # fmt: skip
 
 
@@ -1778,6 +2204,9 @@ def main(argv=None) -> int:
     p.add_argument(
         "--announce-items", type=int, help="approved 党务公开 items for announce-pdf, one announcement each (default 200, quick 40)"
     )
+    p.add_argument("--talk-items", type=int, help="已安排 talks for talk-pdf, one talk sheet each (default 200, quick 40)")
+    p.add_argument("--liaison-members", type=int, help="班子成员 of the liaison-status ledger (default 50, quick 20)")
+    p.add_argument("--liaison-talks", type=int, help="talk rows of the liaison-status ledger (default 5000, quick 1000)")
     p.add_argument("--repeat", type=int, default=3, help="repeat each measurement up to N times, keep the best (default 3)")
     p.add_argument("--budget", type=float, default=30.0, help="stop repeating a measurement after this many seconds (default 30)")
     p.add_argument("--only", help=f"comma-separated benchmarks: {', '.join(b.name for b in BENCHMARKS)}")
@@ -1826,6 +2255,9 @@ def main(argv=None) -> int:
         ledger_items=args.ledger_items or (2000 if small else 10_000),
         archive_items=args.archive_items or (30 if small else 300),
         announce_items=args.announce_items or (40 if small else 200),
+        talk_items=args.talk_items or (40 if small else 200),
+        liaison_members=args.liaison_members or (20 if small else 50),
+        liaison_talks=args.liaison_talks or (1000 if small else 5000),
     )
     info = machine()
     print(f"dangwu bench — {'quick' if small else 'full'} run; Python {info['python']}, {info['cpus']} CPUs, {info['platform']}")
@@ -1833,6 +2265,8 @@ def main(argv=None) -> int:
     print(f"PDF items {ctx.pdf_items:,}, soffice per-file baseline files {ctx.soffice_each}")
     print(f"ledger rows {ctx.ledger_items:,} (status / report), archive items {ctx.archive_items:,}")
     print(f"党务公开: announcements {ctx.announce_items:,}, opinion forms {ctx.forms:,}")
+    print(f"联系服务群众: talk sheets with PDFs {ctx.talk_items:,}, talk sheets returned {ctx.forms:,}, status ledger"
+          f" {ctx.liaison_members} members / {ctx.liaison_talks:,} talks")  # fmt: skip
     print(f"scratch workspaces under {tmp}")
     rows: list[Row] = []
     failed = []
@@ -1860,7 +2294,8 @@ def main(argv=None) -> int:
         if args.json:
             data = {"machine": info, "quick": small, "items": ctx.items, "forms": ctx.forms, "naive_docs": ctx.naive_docs,
                     "pdf_items": ctx.pdf_items, "soffice_each": ctx.soffice_each,
-                    "ledger_items": ctx.ledger_items, "archive_items": ctx.archive_items, "announce_items": ctx.announce_items, "rows": [r.as_dict() for r in rows], "failed": failed, "details": ctx.details}  # fmt: skip
+                    "ledger_items": ctx.ledger_items, "archive_items": ctx.archive_items, "announce_items": ctx.announce_items,
+                    "talk_items": ctx.talk_items, "liaison_members": ctx.liaison_members, "liaison_talks": ctx.liaison_talks, "rows": [r.as_dict() for r in rows], "failed": failed, "details": ctx.details}  # fmt: skip
             Path(args.json).write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
             print(f"\nJSON written to {args.json}")
     finally:

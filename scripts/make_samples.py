@@ -27,6 +27,7 @@ import toolkit
 from toolkit import Workspace
 from toolkit.dates import parse_date
 from toolkit.forms.fill import fill_form
+from toolkit.intake.pipeline import read_returned
 from toolkit.ledger import schema as S
 from toolkit.lock import LOCK_NAME
 from toolkit.pdf.soffice import Soffice
@@ -59,16 +60,17 @@ UNITS = [
     ("机电工程学院", "机电学院", "钱伟", "冯磊", "0571-86002011", "jdgc@zjxx.edu.cn"),
     ("经济管理学院", "经管学院", "蒋丽萍", "韩雪", "0571-86002021", "jjgl@zjxx.edu.cn"),
     ("马克思主义学院", "马院", "杨志刚", "朱琳", "0571-86002031", "mkszy@zjxx.edu.cn"),
+    ("纪委办公室", "纪委办", "沈建华", "陆芳", "0571-86001031", "jwb@zjxx.edu.cn"),
 ]
-MEMBER_HEADERS = ("姓名", "职务", "党政正职", "分管领域", "联系点")
-MEMBERS = [
-    ("陈志远", "党委书记", "是", "主持党委全面工作", "党委办公室、马克思主义学院"),
-    ("刘明华", "党委副书记、校长", "是", "主持行政全面工作，分管发展规划", "教务处"),
-    ("王立新", "党委副书记", "否", "组织、宣传、统战、学生工作", "党委组织部、学生工作处"),
-    ("张海燕", "党委委员、纪委书记", "否", "纪检监察、巡察整改", "党委宣传部"),
-    ("李国栋", "党委委员、副校长", "否", "教学、科研、信息化建设", "信息工程学院"),
-    ("赵建平", "党委委员、副校长", "否", "后勤、基建、安全稳定", "后勤管理处、机电工程学院"),
-    ("孙晓梅", "党委委员、副校长", "否", "招生就业、校企合作、产教融合", "经济管理学院"),
+MEMBER_HEADERS = ("姓名", "职务", "党政正职", "分管领域", "联系点", "分管单位")
+MEMBERS = [  # 联系点: the units each visits (慰问 there falls to them); 分管单位: whose 负责人 they talk with each year
+    ("陈志远", "党委书记", "是", "主持党委全面工作", "马克思主义学院", "党委办公室"),
+    ("刘明华", "党委副书记、校长", "是", "主持行政全面工作，分管发展规划和教学", "机电工程学院", "教务处"),
+    ("王立新", "党委副书记", "否", "组织、宣传、统战、学生工作", "信息工程学院", "党委组织部、党委宣传部、学生工作处"),
+    ("张海燕", "党委委员、纪委书记", "否", "纪检监察、巡察整改", "党委宣传部", "纪委办公室"),
+    ("李国栋", "党委委员、副校长", "否", "科研、信息化建设、专业建设", "教务处", "信息工程学院、机电工程学院"),
+    ("赵建平", "党委委员、副校长", "否", "后勤、基建、安全稳定", "后勤管理处", "后勤管理处"),
+    ("孙晓梅", "党委委员、副校长", "否", "招生就业、校企合作、产教融合", "经济管理学院", "经济管理学院"),
 ]
 ITEM_HEADERS = ("交办时间", "督办来源", "督查形式", "督办事项", "主办单位", "协办单位", "分管校领导", "办理时限", "工作要求")
 ITEMS = [  # rows 1-20 are notified; 21-28 are reset to 已立项; NEW_ITEMS are added unnumbered
@@ -354,6 +356,81 @@ TEXT_BODY = """2026年第四季度，全校23个党支部共有党员612名（�
 二、党费使用情况。经校党委批准，本季度使用党费2.15万元，用于基层党组织开展主题党日活动、慰问生活困难党员和老党员、购买党员教育学习资料。
 三、党费管理情况。党费实行支部按月收缴、组织部按季核对，收缴台账和使用凭证齐全，账实相符。
 """
+# 联系服务群众: who is visited with 慰问 (老党员/老同志 at festivals, 重病/困难 日常), and December as the demo runs it
+CARE_HEADERS = ("姓名", "单位", "类别", "所在支部", "联系电话", "住址", "备注")
+CARE_PEOPLE = [
+    ("周德明", "机电工程学院", "老党员", "离退休教职工第一党支部", "13805710201", "杭州市××区文晖路18号3幢201室", "1962年入党，原机电系主任"),
+    ("郑国华", "马克思主义学院", "老党员", "离退休教职工第二党支部", "13805710202", "杭州市××区学院路1号教工宿舍5幢302室", "1965年入党"),
+    ("吴秀英", "后勤管理处", "老同志", "离退休教职工第一党支部", "13805710203", "杭州市××区朝晖七区12幢104室", "原后勤管理处副处长"),
+    ("陆永红", "马克思主义学院", "重病", "马克思主义学院教工党支部", "13805710204", "杭州市××区学院路1号教工宿舍2幢501室", "2026年9月起住院治疗"),
+    ("徐晓燕", "经济管理学院", "困难", "经济管理学院教工党支部", "13805710205", "杭州市××区德胜路66号7幢602室", "配偶失业，子女就读高中"),
+]
+CHIEF = MEMBERS[0][0]  # 党委书记: the talk sheets generated in the demo and the account reported are his
+PLAN_DAY = D(2026, 12, 7)  # plan talks --year 2026; generate talk-sheet --member 陈志远
+CONTACT_UNIT = MEMBERS[0][4]  # his 联系点, visited with a `--new` 走访联系点 sheet on VISIT_DAY
+VISIT_DAY = D(2026, 12, 15)  # talk sheets back; an unplanned talk; plan visits 元旦 2027 and 日常 2026; visit sheets
+UNPLANNED = ("杨志刚", "与骨干")  # `generate talk-sheet --new --member 陈志远 --with 杨志刚 --type 与骨干` on VISIT_DAY
+YEAR_END = D(2026, 12, 31)  # status, the member's account, archive
+SHEETS_BACK = "待交回记录表"  # filled talk and visit sheets, one sub-folder per day they are handed in
+LIAISON_BATCHES = {"12月15日交回": VISIT_DAY, "12月22日交回": D(2026, 12, 22)}
+
+
+@dataclass
+class SheetBack:
+    """One returned 谈心谈话记录表, 走访调研记录表 or 慰问登记表 in 待交回记录表/<batch>/ and what ingest should do with it."""
+
+    file: str
+    what: str
+    expect: str  # 已更新 / 退回
+    batch: str  # key of LIAISON_BATCHES
+    other: str  # the 谈话对象 of the chief's planned talk, or the 对象或单位 of the visit row
+    answers: dict
+    reason: str = ""  # text the message must contain
+    way: str = ""  # 谈话方式 recorded
+
+
+def talk(when, where, way, content, advice="", problem="", follow="") -> dict:
+    """The answers of a filled 谈心谈话记录表 (the office's clerk takes the notes)."""
+    return {"谈话日期": when, "地点": where, "谈话方式": way, "谈话主要内容": content, "对方意见建议": advice,
+            "需协调解决的问题": problem, "后续跟进": follow, "记录人": ORGANISATION["filer"]}
+
+
+WAY_FACE, WAY_PHONE = "☑面对面\u3000□电话\u3000□短信\u3000□邮件\u3000□其他", "□面对面\u3000☑电话\u3000□短信\u3000□邮件\u3000□其他"
+SHEETS_RETURNED = [
+    SheetBack("谈心谈话记录表_陈志远与刘明华.docx", "书记与校长面对面谈话，各栏填写完整", "已更新", "12月15日交回", "刘明华",
+              talk("2026年12月8日", "行政楼党委书记办公室", WAY_FACE,
+                   "交流党政主要负责人沟通协调机制运行情况，围绕2027年学校事业发展规划重点任务和干部队伍建设交换意见。",
+                   "建议每月固定一次书记校长碰头会，重大事项提前沟通。", "", "碰头会制度由党委办公室拟订方案，12月底前报党委会。"),
+              way="面对面"),
+    SheetBack("谈心谈话记录表_陈志远与张海燕_电话.docx", "纪委书记在外参加培训，改为电话谈话", "已更新", "12月15日交回", "张海燕",
+              talk("2026年12月10日", "电话", WAY_PHONE,
+                   "了解全面从严治党主体责任落实和巡察整改推进情况，听取对班子作风建设的意见。",
+                   "建议年底前专题研究巡察整改“回头看”。", "", "培训结束后当面补谈。"),
+              way="电话"),
+    SheetBack("谈心谈话记录表_陈志远与王立新_两种方式都勾选.docx", "“面对面”和“电话”都打了勾", "退回", "12月15日交回", "王立新",
+              talk("2026年12月11日", "行政楼党委书记办公室", "☑面对面\u3000☑电话\u3000□短信\u3000□邮件\u3000□其他",
+                   "交流学生思想政治工作和基层党建“对标争先”推进情况。"),
+              reason="同时勾选了面对面和电话"),
+    SheetBack("走访调研记录表_陈志远走访马克思主义学院.docx", "书记走访联系点（演示中用 --new 新增并生成记录表），各栏填写完整", "已更新",
+              "12月22日交回", CONTACT_UNIT,
+              {"时间": "2026年12月18日上午", "地点": "马克思主义学院会议室", "参加人员": "陈志远、周文斌、林晓",
+               "座谈对象或调研对象": "马克思主义学院教师代表8人", "了解的情况": "学院思政课教学改革进展顺利，实践教学基地新建3个；青年教师反映科研启动经费不足、办公用房紧张。",
+               "意见建议": "建议增加青年教师科研启动经费，统筹解决办公用房。", "解决的问题": "协调后勤管理处调剂2间办公用房，下学期投入使用。",
+               "后续跟进": "科研启动经费问题请分管校领导李国栋牵头研究，寒假前提出方案。"}),
+    SheetBack("慰问登记表_陆永红.docx", "日常慰问重病教师（plan visits --occasion 日常 安排），家属代为签收", "已更新", "12月22日交回", "陆永红",
+              {"慰问时间": "2026年12月19日", "困难情况": "患病住院治疗，医疗费用负担较重。", "慰问金或物品": "慰问金2000元",
+               "对象诉求": "希望学校协助办理大病医疗补助。", "签收": "王芳（家属代签）", "备注": "已转工会协助申请大病医疗补助。"}),
+]
+LIAISON_STEPS = {  # the demo's 联系服务群众 commands that number rows or write sheets, by day (VISIT_DAY: after that day's ingest)
+    PLAN_DAY: [("plan", "talks", "--year", "2026"), ("generate", "talk-sheet", "--member", CHIEF)],
+    VISIT_DAY: [
+        ("generate", "talk-sheet", "--new", "--member", CHIEF, "--with", UNPLANNED[0], "--type", UNPLANNED[1]),
+        ("plan", "visits", "--occasion", "元旦", "--year", "2027"),
+        ("plan", "visits", "--occasion", "日常", "--year", "2026"),
+        ("generate", "visit-sheet", "--type", "慰问"),
+        ("generate", "visit-sheet", "--type", "走访联系点", "--new", "--member", CHIEF, "--unit", CONTACT_UNIT),
+    ],
+}
 # fmt: on
 
 
@@ -374,6 +451,19 @@ def set_organisation(path: Path) -> None:
 def width(text: str) -> int:
     """Columns ``text`` takes in an editor: CJK characters count two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def enter_liaison(ws: Workspace) -> None:
+    """As the clerk types them in Excel: each member's 分管单位 (init leaves it blank) and the 慰问对象 list."""
+    wb = openpyxl.load_workbook(ws.ledger_path)
+    for name, rows in (("班子成员", MEMBERS), ("慰问对象", CARE_PEOPLE)):
+        sheet = wb[name]
+        headers = [c.value for c in sheet[1]]
+        source = MEMBER_HEADERS if name == "班子成员" else CARE_HEADERS
+        for r, values in enumerate(rows, start=2):
+            for header, value in zip(source, values):
+                write(sheet.cell(r, headers.index(header) + 1), value)
+    wb.save(ws.ledger_path)
 
 
 def edit_ledger(ledger: Path, changes: dict[str, dict] | None = None, new_rows: list[tuple] = ()) -> None:
@@ -410,6 +500,7 @@ def build_ledger(root: Path) -> tuple[Workspace, list[str], dict]:
     toolkit.init_workspace(root, units=[dict(zip(UNIT_HEADERS, u)) for u in UNITS], members=[dict(zip(MEMBER_HEADERS, m)) for m in MEMBERS])
     set_organisation(root / "dangwu.toml")
     ws = Workspace(root)
+    enter_liaison(ws)
     numbers, notices, issued = [], {}, {}
     for values in ITEMS:  # as the office works: an item is entered, numbered and notified when it is assigned
         edit_ledger(ws.ledger_path, new_rows=[values])
@@ -535,6 +626,37 @@ def build_opinions(root: Path, gk: list[str], tmp: Path) -> None:
         dst = root / RETURNS / case.batch / case.file
         dst.parent.mkdir(parents=True, exist_ok=True)
         fill_form(forms[gk[case.item - 1]], dst, case.answers)
+
+
+def liaison_day(ws: Path, day: D) -> None:
+    """The demo's 联系服务群众 commands of ``day`` that number rows or write sheets (none on other days)."""
+    for args in LIAISON_STEPS.get(day, []):
+        dangwu(ws, day, *args)
+
+
+def build_sheets_back(root: Path, tmp: Path) -> None:
+    """待交回记录表/: talk, visit and 慰问 sheets filled from the toolkit's own, made on a scratch copy walked through the demo's days."""
+    scratch = tmp / "liaison"
+    shutil.copytree(root, scratch)
+    sheets = {}
+    for day in sorted(LIAISON_STEPS):
+        liaison_day(scratch, day)
+        for path in sorted((scratch / "outbox").glob("*/*.docx")):
+            _, _, form, _ = read_returned(path)
+            if form is not None and form.identity().kind in ("talk_sheet", "visit_sheet", "care_sheet"):
+                key = form.fields.get("谈话对象") or form.fields.get("对象或单位") or form.fields.get("对象")
+                if form.fields.get("谈话人", CHIEF) == CHIEF:
+                    sheets.setdefault(key, (path, day))
+    for case in SHEETS_RETURNED:
+        day = LIAISON_BATCHES[case.batch]
+        path, issued = sheets[case.other]
+        when = case.answers.get("谈话日期") or case.answers.get("时间") or case.answers.get("慰问时间")
+        held = parse_date(re.match(r"\d+年\d+月\d+日", when)[0])
+        if not issued <= held <= day:
+            sys.exit(f"{case.file}: held on {held}, not between its sheet ({issued}) and the day it is handed in ({day})")
+        dst = root / SHEETS_BACK / case.batch / case.file
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        fill_form(path, dst, case.answers)
 
 
 def close_item(ws: Workspace, number: str, notices: dict) -> None:
@@ -705,6 +827,12 @@ def write_readme(root: Path, numbers: list[str], gk: list[str]) -> None:
     """samples/README.md: what the workspace holds and what each inbox file should do."""
     reset = f"{numbers[NOTIFIED]}～{numbers[-1]}"
     pdfs = sum(c.file.endswith(".pdf") for c in [*CASES, *APPROVALS])
+    chiefs = "、".join(f"{m[1].split('、')[-1]}{m[0]}" for m in MEMBERS if m[2] == "是")
+    kinds = [p[2] for p in CARE_PEOPLE]
+    care = "、".join(f"{k} {kinds.count(k)} 人" for k in dict.fromkeys(kinds))
+    heads = sum(len(m[5].split("、")) for m in MEMBERS)
+    talks = len(MEMBERS) * (len(MEMBERS) - 1) // 2 + heads
+    chief_talks = len(MEMBERS) - 1 + len(MEMBERS[0][5].split("、"))
     lines = [
         "# dangwu 样例工作区",
         "",
@@ -716,9 +844,12 @@ def write_readme(root: Path, numbers: list[str], gk: list[str]) -> None:
         "## 内容",
         "",
         f"- `dangwu.toml`：工作区设置（发文机关为{ORGANISATION['name']}；[disclosure] 中填写了党务公开意见反馈的电话、电子邮箱和地址，"
-        "印在公示和意见反馈表上；[archive.*] 中有党务公开的保管期限 D30 和机构代码 DWGK）。",
+        "印在公示和意见反馈表上；[liaison] 中是联系服务群众的走访次数、日常慰问间隔和谈话预警日期；"
+        "[archive.*] 中有党务公开和联系服务群众的保管期限 D30 和机构代码 DWGK、LXQZ）。",
         f"- `ledger.xlsx`：台账。“承办单位”表 {len(UNITS)} 个单位（含简称、负责人、联系人、电话、邮箱）；"
-        f"“班子成员”表 {len(MEMBERS)} 人；“督查督办台账”{len(ITEMS) + len(NEW_ITEMS)} 项，覆盖四类督办来源和三种督查形式：",
+        f"“班子成员”表 {len(MEMBERS)} 人（{chiefs}为党政正职；每人填有联系点和分管单位，分管单位的负责人均在“承办单位”表中）；"
+        f"“慰问对象”表 {len(CARE_PEOPLE)} 人（{care}）；“谈心谈话记录”“走访慰问调研”表为空，演示中按制度生成；"
+        f"“督查督办台账”{len(ITEMS) + len(NEW_ITEMS)} 项，覆盖四类督办来源和三种督查形式：",
         f"  - {numbers[0]}～{numbers[NOTIFIED - 1]}：已下发通知单（状态“已通知”），其中 {numbers[CLOSED - 1]} 已审核办结（其反馈表已登记，在 processed/ 中）；",
         f"  - {reset}：已编号、尚未下发（状态空白，即“已立项”）；",
         f"  - 最后 {len(NEW_ITEMS)} 项：刚登记、立项编号空白，运行 generate 时自动编号。",
@@ -733,6 +864,8 @@ def write_readme(root: Path, numbers: list[str], gk: list[str]) -> None:
         "- `outbox/党务公开审批表/`：已送审批的党务公开审批表（每个事项一份，由提出部门报送）。",
         f"- `inbox/`：交回的 {len(CASES) + len(APPROVALS)} 个文件：各单位的督查督办反馈 {len(CASES)} 个、"
         f"党务公开审批表 {len(APPROVALS)} 个；其中 {pdfs} 个是由表单导出的 PDF。包括正常填写的和各种应退回的情况（见下表）。",
+        f"- `{SHEETS_BACK}/`：联系服务群众的记录表，按交回的日期分两个文件夹（{'、'.join(LIAISON_BATCHES)}），共 {len(SHEETS_RETURNED)} 份，"
+        "由本系统生成的谈心谈话记录表、走访调研记录表和慰问登记表填写而成（见下表）。演示在当天把它们移入 inbox/ 再运行 ingest。",
         "- `processed/`：已登记的反馈表（目前只有已办结事项的一份）；`rejected/`、`archive/`：空文件夹。"
         "ingest 处理后的文件移到 processed/ 或 rejected/，归档文件生成在 archive/。",
         "",
@@ -754,6 +887,17 @@ def write_readme(root: Path, numbers: list[str], gk: list[str]) -> None:
         f"generate redisclosure --pdf（{gk[BODY_ITEM - 1]} 的再公开公告）→ 12月28日 plan disclosure --quarter 2027Q1（为常规事项补下一季度的计划）→ "
         "12月31日 status --register 党务公开 → report --register 党务公开 --year 2026 --pdf（统计表和党务公开目录）→ "
         "archive --register 党务公开 --year 2026（已完成的 3 个事项各立一件）→ verify。"
+        f"最后是同一个12月里联系服务群众的办理（日期从12月7日重新开始）：{PLAN_DAY.month}月{PLAN_DAY.day}日 plan talks --year 2026"
+        f"（按制度安排全年谈心谈话 {talks} 次：党政正职与每位班子成员、班子成员之间、与分管单位负责人）→ "
+        f"generate talk-sheet --member {CHIEF}（党委书记作为谈话人的 {chief_talks} 份记录表）→ "
+        f"{VISIT_DAY.month}月{VISIT_DAY.day}日 ingest（交回三份谈心谈话记录表：面对面、电话各一份，两种谈话方式都勾选的一份退回）→ "
+        f"generate talk-sheet --new（{CHIEF}与{UNPLANNED[0]}的计划外谈话）→ plan visits --occasion 元旦 --year 2027 和 --occasion 日常 --year 2026"
+        "（按慰问对象名单安排慰问，慰问人为联系该单位的班子成员）→ generate visit-sheet --type 慰问（慰问登记表）和 "
+        f"--type 走访联系点 --new（{CHIEF}走访联系点{CONTACT_UNIT}）→ {LIAISON_BATCHES['12月22日交回'].month}月"
+        f"{LIAISON_BATCHES['12月22日交回'].day}日 ingest（交回走访调研记录表和慰问登记表）→ {YEAR_END.month}月{YEAR_END.day}日 "
+        "status --register 联系服务群众（谈心谈话覆盖矩阵和各班子成员的完成情况，同时写入“谈心谈话覆盖”表）→ "
+        f"report --register 联系服务群众 --year 2026 --member {CHIEF} --pdf（{CHIEF}的年度联系服务群众情况，供述职述廉）→ "
+        "archive --register 联系服务群众 --year 2026（已记录的两次谈话、一次走访和一次慰问各立一件）→ verify。"
         "请不要直接对本目录运行 `dangwu ingest`（它会把 inbox/ 中的文件移走并修改台账）。",
         "",
         "## inbox/ 中的文件及预期结果",
@@ -812,6 +956,33 @@ def write_readme(root: Path, numbers: list[str], gk: list[str]) -> None:
         f"演示结束时：{gk[TEXT_ITEM - 1]} 公示期内没有收到意见，公示期满即完成；{gk[PAPER_ITEM - 1]} 的意见已答复、说明不再公开；"
         f"{gk[BODY_ITEM - 1]} 的两条意见处理后再公开。三项均为“已完成”并归档；审批表被退回的两项仍“待审批”，"
         "plan disclosure 添加的 2027年第一季度党费收缴管理情况也待审批。",
+        "",
+        f"### {SHEETS_BACK}/ 中的谈心谈话记录表、走访调研记录表和慰问登记表",
+        "",
+        "“已更新”表示台账中对应的谈话或走访慰问记录改为“已记录”，写入谈话日期（走访、慰问日期）、方式和填写的各栏；"
+        "“退回”的文件移到 rejected/，旁附“.原因.txt”，谈话仍为“已安排”。消息和 status、report 的输出只写谁与谁、何时、以何种方式，不写谈话内容和慰问对象的困难情况。",
+        "",
+        "| 文件 | 情况 | 交回（演示中 ingest 的日期） | 预期结果 |",
+        "|---|---|---|---|",
+    ]
+    for case in SHEETS_RETURNED:
+        day = LIAISON_BATCHES[case.batch]
+        if case.expect == "退回":
+            outcome = f"退回：{case.reason}"
+        elif case.way:
+            outcome = f"已更新：{CHIEF}与{case.other}的谈话记为已记录，谈话方式“{case.way}”" + (
+                "（status 中计为非面对面）" if case.way != "面对面" else ""
+            )
+        else:
+            when = parse_date(re.match(r"\d+年\d+月\d+日", case.answers.get("时间") or case.answers["慰问时间"])[0])
+            what = f"{CHIEF}走访{case.other}" if "时间" in case.answers else f"对{case.other}的慰问"
+            outcome = f"已更新：{what}记为已记录，日期 {when.isoformat()}"
+        lines.append(f"| `{case.batch}/{case.file}` | {case.what} | {day.month}月{day.day}日 | {outcome} |")
+    lines += [
+        "",
+        f"演示结束时：{talks} 次制度要求的谈话中已谈 2 次（其中电话 1 次），其余已安排未谈，年底显示为红色；"
+        f"计划外的谈话和退回的那次谈话仍“已安排”；{CHIEF}走访联系点 1 次、日常慰问 1 人次；2027年元旦的慰问已安排。"
+        "归档的 4 件是已记录的谈话、走访和慰问（各以交回的记录表为正本），已安排的列为待跟进。",
     ]
     (root / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -889,6 +1060,62 @@ def verify_opinions(root: Path) -> bool:
     return ok
 
 
+PRIVATE_ANSWERS = ("谈话主要内容", "对方意见建议", "需协调解决的问题", "后续跟进", "困难情况", "对象诉求", "了解的情况")
+
+
+def verify_liaison(root: Path) -> bool:
+    """On the copy after December's 党务公开: the demo's 联系服务群众 days, each batch of sheets ingested on its day."""
+    ws = Workspace(root)
+    outcomes = {}
+    for day in sorted({*LIAISON_STEPS, *LIAISON_BATCHES.values()}):
+        for batch in (b for b, d in LIAISON_BATCHES.items() if d == day):
+            for path in (root / SHEETS_BACK / batch).iterdir():
+                shutil.move(path, ws.inbox / path.name)
+            os.environ["DANGWU_TODAY"] = day.isoformat()
+            try:
+                outcomes.update({o.file: o for o in toolkit.ingest(ws)})
+            finally:
+                del os.environ["DANGWU_TODAY"]
+        liaison_day(root, day)
+    wb = openpyxl.load_workbook(ws.ledger_path)
+    rows = {}
+    for name, key in (("谈心谈话记录", "谈话对象"), ("走访慰问调研", "对象或单位")):
+        headers = [c.value for c in wb[name][1]]
+        for r in wb[name].iter_rows(min_row=2, values_only=True):
+            rec = dict(zip(headers, r))
+            if rec.get(key) and rec.get("谈话人", CHIEF) == CHIEF and rec.get("类型") != "慰问" or rec.get("班子成员") == CHIEF:
+                rows.setdefault(rec[key], rec)
+    ok = True
+    for case in SHEETS_RETURNED:
+        o = outcomes.pop(case.file, None)
+        row = rows.get(case.other, {})
+        problems = []
+        if o is None:
+            problems.append("not ingested")
+        elif o.result != case.expect or case.reason not in o.message:
+            problems.append(f"expected {case.expect} ({case.reason})")
+        state = "已记录" if case.expect == "已更新" else "已安排"
+        if row.get("状态") != state or (case.way and row.get("谈话方式") != case.way):
+            problems.append(f"row {row.get('谈话编号') or row.get('记录编号')}: 状态 {row.get('状态')}, 谈话方式 {row.get('谈话方式')}")
+        if o is not None and any(case.answers.get(k) and case.answers[k] in o.message for k in PRIVATE_ANSWERS):
+            problems.append("the message quotes what was written")
+        print(
+            f"{'OK  ' if not problems else 'FAIL'} [{o.result if o else '-'}] {case.batch}/{case.file}  {o.number if o else ''}："
+            f"{o.message.replace(chr(10), ' ') if o else ''}" + (f"  <-- {'; '.join(problems)}" if problems else "")
+        )
+        ok &= not problems
+    for name in outcomes:
+        print(f"FAIL [?] {name}: no case describes this file")
+        ok = False
+    shown = dangwu(root, YEAR_END, "status", "--register", "联系服务群众") + dangwu(
+        root, YEAR_END, "report", "--register", "联系服务群众", "--year", "2026", "--member", CHIEF
+    )
+    leaked = [a for c in SHEETS_RETURNED for k, a in c.answers.items() if k in PRIVATE_ANSWERS and a and a in shown]
+    if leaked:
+        print(f"FAIL status or report shows what the sheets say: {leaked}")
+    return ok and not leaked
+
+
 def verify(samples: Path) -> bool:
     """Ingest a copy of samples/ and compare every outcome and the ledger with the cases."""
     ok = True
@@ -931,6 +1158,7 @@ def verify(samples: Path) -> bool:
             print(f"FAIL [?] {name}: no case describes this file")
             ok = False
         ok &= verify_opinions(copy)
+        ok &= verify_liaison(copy)
     with tempfile.TemporaryDirectory() as tmp:  # status writes 预警: shown on a copy, samples/ stays as built
         copy = Path(tmp) / "samples"
         shutil.copytree(samples, copy)
@@ -956,6 +1184,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         build_inbox(ws, numbers, notices, approvals, Path(tmp))
         build_opinions(args.out, list(approvals), Path(tmp))
+        build_sheets_back(args.out, Path(tmp))
     write_readme(args.out, numbers, list(approvals))
     problems = [p for p in toolkit.check(ws) if p.level == "error"]
     for p in problems:

@@ -341,6 +341,44 @@ def test_files_read_by_the_pool_and_by_the_command_itself_come_back_in_order(tmp
     assert got == [read_returned(p) for p in files]
 
 
+class _CRASH:
+    """What _crashing_read needs (module level: the reading processes are sent the function by name)."""
+
+
+def _crashing_read(path, **kw):
+    if path == _CRASH.culprit and os.getpid() != _CRASH.parent:
+        os._exit(9)  # like a segfault or an OOM kill: no exception, the process is gone
+    return _CRASH.real(path, **kw)
+
+
+def test_a_file_that_kills_its_reading_process_is_refused_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """A reader crashing on one file (a parser bug, the system killing it) costs that file only: every other
+    file keeps its own result, in order, and the culprit gets a reason of its own."""
+    from toolkit.intake import pipeline
+    from toolkit.intake.pipeline import CHUNK, PARALLEL_FROM, Reader
+
+    files = []
+    for i in range(max(PARALLEL_FROM, 4 * CHUNK)):
+        p = tmp_path / f"{i:03d}.txt"
+        p.write_text(f"不是表单 {i}", encoding="utf-8")
+        files.append(p)
+    culprit = files[CHUNK + 3]
+    real = pipeline.read_returned
+    monkeypatch.setattr(_CRASH, "culprit", culprit, raising=False)
+    monkeypatch.setattr(_CRASH, "parent", os.getpid(), raising=False)
+    monkeypatch.setattr(_CRASH, "real", real, raising=False)
+    monkeypatch.setattr(pipeline, "read_returned", _crashing_read)
+    monkeypatch.setattr(Reader, "steal", False)  # every chunk read by a worker
+    with Reader(files) as reader:
+        got = list(reader)
+    assert [r[0] for r in got] == files
+    for path, sha, form, problem in got:
+        if path == culprit:
+            assert form is None and "读取进程意外终止" in problem and sha == pipeline.sha256_of(culprit)
+        else:
+            assert (path, sha, form, problem) == real(path)
+
+
 @pytest.mark.parametrize(
     "name, data, words",
     [("空.pdf", b"", "文件是空的"), ("空.docx", b"", "不是 .docx"), ("假.pdf", b"<html>404</html>", "内容不是 PDF")],

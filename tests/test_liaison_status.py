@@ -138,7 +138,7 @@ def test_matrix_and_counts(lws, monkeypatch):
         "周明（党委书记）：应谈 6 次，已谈 2 次（其中非面对面 1 次），未谈 4 次（已安排 3，未安排 1）；按类型：正职与班子成员 2/6、与骨干 1 次"
         in out
     )
-    assert "谈话合计 3 次，面对面 2 次（66.7%），非面对面 1 次；走访联系点 信息工程学院 1/2；调研 1 次；慰问已完成 0 次、待完成 0 次" in out
+    assert "谈话合计 3 次，面对面 2 次（67%），非面对面 1 次；走访联系点 信息工程学院 1/2；调研 1 次；慰问已完成 0 次、待完成 0 次" in out
     assert (
         "郑华（校长）：应谈 7 次，已谈 2 次（其中非面对面 0 次），未谈 5 次（已安排 5，未安排 0）；按类型：正职与班子成员 1/6、与分管领域负责人 1/1"
         in out
@@ -206,7 +206,7 @@ def test_the_coverage_sheet(lws, monkeypatch):
     assert list(head)[:7] == ["班子成员", "职务", "应谈", "已谈", "其中非面对面", "已安排未谈", "未安排"]
     zhou = {h: cells[(14, c)] for h, c in head.items()}
     assert zhou["班子成员"][0] == "周明" and (zhou["应谈"][0], zhou["已谈"][0], zhou["其中非面对面"][0]) == (6, 2, 1)
-    assert (zhou["正职与班子成员"][0], zhou["与骨干"][0], zhou["面对面占比"][0]) == ("2/6", 1, "66.7%")
+    assert (zhou["正职与班子成员"][0], zhou["与骨干"][0], zhou["面对面占比"][0]) == ("2/6", 1, "67%")
     assert zhou["联系点走访"][0] == "信息工程学院 1/2" and zhou["调研"][0] == 1
     assert zhou["预警"] == ("尚有4次谈话未谈", YELLOW)
     zheng = {h: cells[(15, c)][0] for h, c in head.items()}
@@ -242,7 +242,7 @@ def test_json_has_the_numbers(lws, monkeypatch):
     assert data["matrix"]["周明"]["蒋平"]["state"] == "缺" and data["matrix"]["卫东"]["卫东"]["state"] == "—"
     zhou = next(m for m in data["members"] if m["name"] == "周明")
     assert (zhou["owed_total"], zhou["held_total"], zhou["outstanding"], zhou["not_face"]) == (6, 2, 4, 1)
-    assert (zhou["talks"], zhou["face"], zhou["other_way"], zhou["face_share"]) == (3, 2, 1, "66.7%")
+    assert (zhou["talks"], zhou["face"], zhou["other_way"], zhou["face_share"]) == (3, 2, 1, "67%")
     assert zhou["others"] == {"与骨干": 1, "与其他干部群众": 0} and zhou["contacts"] == {"信息工程学院": 1}
     assert (zhou["research"], zhou["colour"]) == (1, "绿")
 
@@ -275,7 +275,7 @@ def test_a_member_with_every_talk_held_has_no_colour(tmp_path, monkeypatch):
     add_rows(ws.ledger_path, "谈心谈话记录", [talk])  # 谈话方式 blank: 已谈, not counted face to face
     out = run(ws, monkeypatch, "2026-12-20")
     assert _tokens(out, "周明") == ["周明", "—", "已谈", "2-3"]
-    assert "谈话合计 1 次，面对面 0 次（0.0%），方式未填 1 次" in out
+    assert "谈话合计 1 次，面对面 0 次（0%），方式未填 1 次" in out
     monkeypatch.setenv("DANGWU_TODAY", "2026-12-20")
     st = read_status(ws, "联系服务群众", write=False)
     assert [colour for line, colour in st.lines() if "（党委书记）" in line or "（校长）" in line] == [None, None]

@@ -117,7 +117,7 @@ def test_each_planned_care_visit_gets_a_sheet_for_its_visitor(planned):
 def test_a_returned_care_sheet_completes_its_row_and_a_second_one_updates_it(planned):
     fill_form(sheet_of(planned, "ZF-2026-001"), planned.inbox / "慰问登记表-陈老.docx", CARE)
     r = run(planned, "ingest")
-    assert r.exit_code == 0 and "慰问已记录（2026-10-18）" in r.output, r.output
+    assert r.exit_code == 0 and "慰问已记录（2026年10月18日）" in r.output, r.output
     no_private(r.output)
     got = row(planned, "ZF-2026-001")
     assert (got["状态"], got["日期"].date(), got["困难情况"]) == ("已记录", dt.date(2026, 10, 18), DIFFICULTY)
@@ -158,7 +158,7 @@ def test_a_contact_visit_sheet_made_with_new_adds_its_row_and_comes_back(team):
     assert (f["记录编号"], f["类型"], f["班子成员"], f["对象或单位"]) == ("ZF-2026-001", "走访联系点", "王副书记", "学生工作处")
     fill_form(path, team.inbox / "走访记录.docx", VISIT)
     [outcome] = ingest(team)
-    assert outcome.result == "已更新" and "走访已记录（2026-10-28）" in outcome.message, outcome.message
+    assert outcome.result == "已更新" and "走访已记录（2026年10月28日）" in outcome.message, outcome.message
     got = row(team, "ZF-2026-001")
     assert got["日期"].date() == dt.date(2026, 10, 28) and got["状态"] == "已记录"
     assert (got["地点"], got["参加人员"], got["座谈对象或调研对象"]) == ("学生工作处会议室", "王副书记、党委办公室刘秘书", "辅导员代表5人")

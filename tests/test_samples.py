@@ -77,7 +77,16 @@ def test_readme_says_what_make_demo_runs():
         if m.group(1) not in commands:
             commands.append(m.group(1))
     assert commands[:3] == ["check", "generate notice", "ingest"] and "verify" in commands
-    for step in ("generate announcement", "generate feedback", "respond", "generate reply", "generate redisclosure", "plan"):
+    for step in (
+        "generate announcement",
+        "generate feedback",
+        "respond",
+        "generate reply",
+        "generate redisclosure",
+        "plan",
+        "generate talk",
+        "generate visit",
+    ):
         assert step in commands, f"the demo does not run {step}"
     readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
     trial = readme.split("## 试用", 1)[1].split("##", 1)[0]
@@ -163,3 +172,83 @@ def test_returned_opinions_are_the_toolkits_feedback_forms(disclosures):
         assert parse_date(form.fields["反馈日期"]) <= dt.date(2026, int(m[1]), int(m[2])), f"{path.name} dated after it was handed in"
         names.append(form.fields.get("反馈人", "").strip())
     assert names.count("") == 1 and len([n for n in names if n]) >= 2
+
+
+@pytest.fixture(scope="module")
+def ledger_book():
+    return openpyxl.load_workbook(SAMPLES / "ledger.xlsx", read_only=True)
+
+
+def records(book, name: str) -> list[dict]:
+    rows = book[name].iter_rows(values_only=True)
+    headers = next(rows)
+    return [r for r in (dict(zip(headers, row)) for row in rows) if any(v not in (None, "") for v in r.values())]
+
+
+def test_committee_has_two_chiefs_contact_points_and_units_with_heads(ledger_book):
+    """班子成员: 7 members, 书记 and 校长 党政正职; every 联系点 and 分管单位 a 承办单位 whose 负责人 is set."""
+    members = records(ledger_book, "班子成员")
+    heads = {u["单位名称"]: u["负责人"] for u in records(ledger_book, "承办单位")}
+    assert len(members) == 7
+    chiefs = [m for m in members if m["党政正职"] == "是"]
+    assert len(chiefs) == 2 and "书记" in chiefs[0]["职务"] and "校长" in chiefs[1]["职务"]
+    for m in members:
+        for column in ("联系点", "分管单位"):
+            units = [u for u in (m[column] or "").split("、") if u]
+            assert units, f"{m['姓名']} has no {column}"
+            assert all(heads.get(u) for u in units), f"{m['姓名']}'s {column} {units}: not a 承办单位 with a 负责人"
+
+
+def test_care_list_has_festival_and_daily_people_at_contact_points(ledger_book):
+    """慰问对象: 老党员/老同志 for 元旦, 困难 and 重病 for 日常; each unit one member's 联系点 (the 慰问人)."""
+    people = records(ledger_book, "慰问对象")
+    kinds = [p["类别"] for p in people]
+    assert {"老党员", "老同志", "困难", "重病"} <= set(kinds) and kinds.count("困难") == kinds.count("重病") == 1
+    contacts = [u for m in records(ledger_book, "班子成员") for u in m["联系点"].split("、")]
+    for p in people:
+        assert contacts.count(p["单位"]) == 1, f"{p['姓名']}: {p['单位']} is not exactly one member's 联系点"
+        assert p["所在支部"] and p["联系电话"] and p["住址"]
+    assert not records(ledger_book, "谈心谈话记录") and not records(ledger_book, "走访慰问调研"), "the demo plans them"
+
+
+def test_sample_settings_have_the_liaison_section_and_file_it():
+    settings = tomllib.loads((SAMPLES / "dangwu.toml").read_text(encoding="utf-8"))
+    section = settings["liaison"]
+    assert int(section["visits_per_year"]) >= 1 and int(section["care_interval_days"]) >= 1
+    for key in ("talk_yellow_from", "talk_red_from"):
+        assert re.fullmatch(r"\d\d-\d\d", section[key])
+    for table in ("retention", "org_code", "org_name"):
+        assert settings["archive"][table].get("联系服务群众"), f"[archive.{table}] has no 联系服务群众 line"
+
+
+def test_returned_liaison_sheets_are_the_toolkits_own():
+    """待交回记录表/<day>/: talk sheets (面对面, 电话, one with two ways ticked), a 走访 record and a 慰问登记表,
+    each carrying the identity and fingerprint the toolkit wrote, filled in no later than the day handed in."""
+    from toolkit.forms.checkbox import read_choice
+    from toolkit.registers.liaison.sheets import WAYS
+    from toolkit.registers.liaison.talks import TALK_SHEET
+    from toolkit.registers.liaison.visits import CARE_SHEET, VISIT_SHEET
+
+    kinds = {k.code: k for k in (TALK_SHEET, VISIT_SHEET, CARE_SHEET)}
+    forms = sorted((SAMPLES / "待交回记录表").glob("*/*"))
+    assert len({p.parent.name for p in forms}) >= 2
+    ways, problems, seen = [], [], set()
+    for path in forms:
+        _, _, form, why = read_returned(path)
+        assert form is not None, f"{path.name}: {why}"
+        ident = form.identity()
+        kind = kinds[ident.kind]
+        seen.add(ident.kind)
+        assert ident.fingerprint == fingerprint(form.fields, kind.prefilled), f"{path.name}: prefilled text changed"
+        m = re.fullmatch(r"(\d+)月(\d+)日交回", path.parent.name)
+        handed_in = dt.date(2026, int(m[1]), int(m[2]))
+        label = {"talk_sheet": "谈话日期", "visit_sheet": "时间", "care_sheet": "慰问时间"}[ident.kind]
+        held = parse_date(re.match(r"\d+年\d+月\d+日", form.fields[label])[0])
+        assert held <= handed_in and held.year == 2026, f"{path.name} held {held}, handed in {handed_in}"
+        if ident.kind == "talk_sheet":
+            assert ident.number.startswith("TH-2026-") and form.fields["谈话主要内容"].strip()
+            way, problem = read_choice(form.fields["谈话方式"], WAYS)
+            ways.append(way)
+            problems.append(problem)
+    assert seen == set(kinds)
+    assert "面对面" in ways and "电话" in ways and sum(bool(p) for p in problems) == 1

@@ -44,7 +44,8 @@ def init(directory):
     """新建工作区：台账 ledger.xlsx、设置 dangwu.toml 和各文件夹。"""
     ws = init_workspace(directory)
     click.echo(f"已创建工作区：{ws.root}")
-    click.echo("下一步：在 ledger.xlsx 的“承办单位”表中登记单位，在“督查督办台账”中登记事项，然后运行 dangwu check。")
+    sheets = "、".join(f"“{reg.sheet.name}”" for reg in all_registers())
+    click.echo(f"下一步：在 ledger.xlsx 的“承办单位”“班子成员”表中登记单位和班子成员，在{sheets}等表中登记事项，然后运行 dangwu check。")
 
 
 @main.command()

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 VERSION = "DW1"
 PROPERTY = "dangwu_identity"
-PATTERN = re.compile(r"DW1\s*\|\s*([a-z_]+)\s*\|\s*([^|\s]+)\s*\|\s*([^|\s]+)\s*\|\s*([^|\s]+)\s*\|\s*([0-9A-F]{12})")
+# number, unit and role never hold spaces (they are normalised), but PDF text extraction may put one
+# between Chinese and digits (班子成员 01): spaces inside a field are allowed and taken out
+PATTERN = re.compile(r"DW1\s*\|\s*([a-z_]+)\s*\|([^|\n]{1,80})\|([^|\n]{1,80})\|([^|\n]{1,40})\|\s*([0-9A-F]{12})")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
 
 
@@ -36,17 +38,22 @@ class Identity:
     def parse(cls, text: str) -> Identity | None:
         """The first identity found in ``text`` (spaces PDF extraction adds are tolerated), or None."""
         m = PATTERN.search(text or "")
-        return cls(*m.groups()) if m else None
+        return cls(*_fields(m)) if m else None
 
     @classmethod
     def find_all(cls, text: str) -> list[Identity]:
         """Every distinct identity in ``text``, in order of appearance."""
         out: list[Identity] = []
         for m in PATTERN.finditer(text or ""):
-            ident = cls(*m.groups())
+            ident = cls(*_fields(m))
             if ident not in out:
                 out.append(ident)
         return out
+
+
+def _fields(m: re.Match) -> tuple[str, ...]:
+    """The identity's fields without the spaces text extraction may have put inside them."""
+    return tuple("".join(g.split()) for g in m.groups())
 
 
 def normalise(value: str) -> str:

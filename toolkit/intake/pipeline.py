@@ -16,6 +16,7 @@ import re
 import shutil
 import stat
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -273,6 +274,8 @@ class Reader:
     idles while files are left.
     """
 
+    steal = True  # read chunks no worker has started rather than wait (off: every chunk to the pool)
+
     def __init__(self, files: list[Path], max_part: int = DEFAULT_MAX_PART):
         self.files = files
         self.pool = None
@@ -297,7 +300,10 @@ class Reader:
         here: dict[int, list] = {}  # chunks this process read itself
         last = len(self.chunks) - 1
         for i, future in enumerate(self.futures):
-            while i not in here and not future.done():
+            if self.pool is None:  # a reading process died: the rest is read one file per process
+                yield from here.pop(i) if i in here else map(self._isolated, self.chunks[i])
+                continue
+            while self.steal and i not in here and not future.done():
                 if future.cancel():  # not started by a worker: read it now, here
                     here[i] = _read_all(self.read, self.chunks[i])
                     break
@@ -306,7 +312,28 @@ class Reader:
                 if last <= i:
                     break  # every later chunk is being read or done: wait for this one
                 here[last] = _read_all(self.read, self.chunks[last])
-            yield from here.pop(i) if i in here else future.result()
+            if i in here:
+                yield from here.pop(i)
+                continue
+            try:
+                chunk = future.result()
+            except BrokenProcessPool:  # a file crashed its reader (or the system killed it): find which, read the rest
+                self.pool.shutdown(cancel_futures=True)
+                self.pool = None
+                chunk = [self._isolated(p) for p in self.chunks[i]]
+            yield from chunk
+
+    def _isolated(self, path: Path):
+        """Read one file in a process of its own; a crash of that process is the file's own outcome."""
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as one:
+            try:
+                return one.submit(self.read, path).result()
+            except BrokenProcessPool:
+                try:
+                    sha = sha256_of(path)
+                except OSError:
+                    sha = ""
+                return _unread(path, sha, "读取该文件时读取进程意外终止（文件可能已损坏或含有异常内容）。", "请重新导出或另存后再提交。")
 
     def __enter__(self) -> Reader:
         return self

@@ -37,7 +37,8 @@ def new_workbook(units: list[dict] | None = None, members: list[dict] | None = N
     wb.remove(wb.active)
     for sheet in S.all_sheets():
         add_sheet(wb, sheet)
-    for sheet, rows in ((S.UNITS_SHEET, units or []), (S.MEMBERS, members or [])):
+    for name, rows in ((S.UNITS_SHEET.name, units or []), (S.MEMBERS.name, members or [])):
+        sheet = S.sheet_named(name)  # with the columns registers add (班子成员's 分管单位)
         ws = wb[sheet.name]
         for r, values in enumerate(rows, start=2):
             for i, h in enumerate(sheet.headers, start=1):

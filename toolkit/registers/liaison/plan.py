@@ -42,7 +42,8 @@ class PlanResult:
         if not self.added and not self.cancelled:
             out.append(f"没有需要添加的{self.what}计划：台账中已齐全。")
         else:
-            out.append(f"合计：{verb}{len(self.added)}项，{'将' if self.dry_run else ''}取消{len(self.cancelled)}项。")
+            cancelled = f"，{'将' if self.dry_run else ''}取消{len(self.cancelled)}项" if self.cancelled or self.what == "谈话" else ""
+            out.append(f"合计：{verb}{len(self.added)}项{cancelled}。")
         if self.dry_run:
             out.append("试运行：台账未修改。")
         return out

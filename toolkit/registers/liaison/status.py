@@ -333,10 +333,10 @@ def _sheet_values(ws) -> dict[tuple[int, int], tuple[str, str]]:
 
 
 def _rate(part: int, whole: int) -> str:
-    """A percentage with one decimal (100% when all), — without a whole."""
+    """A whole percentage (50%, 100%, 0%), — without a whole."""
     if not whole:
         return "—"
-    return "100%" if part == whole else f"{part / whole:.1%}"
+    return f"{part / whole:.0%}"
 
 
 def _md(iso: str) -> str:

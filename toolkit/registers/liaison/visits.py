@@ -308,18 +308,19 @@ def _cell(fields: dict, label: str) -> str:
 def _complete(row: Row, ident, kind: FormKind, updates: dict, context: ChangeContext, ledger: Ledger, note: str = "") -> Applied:
     """Write the sheet's values into its row (状态 已记录, 来源文件) and journal a content-free 回执."""
     updates = {**updates, "状态": RECORDED}
+    first = row.text("状态") != RECORDED
     changed = [h for h, v in updates.items() if not _same(row, h, v)]
     for header in changed:
         row.set(header, updates[header], context=context)
     if changed and context.source:
         row.set("来源文件", context.source, context=context)
     ledger.journal(context.change(VISITS.name, row.number, "回执", "", f"{ident.role}·{ident.unit}·{RECORDED}"))
-    when = updates["日期"].isoformat()
+    when = cn_date(updates["日期"])
     if not changed:
         return Applied(UNCHANGED, f"内容与台账一致，无需更新（{when}）。{note}", [row])
-    if kind.code == "care_sheet":  # which of its cells changed would hint at the person's situation
-        return Applied(APPLIED, f"慰问已记录（{when}）。{note}", [row])
-    return Applied(APPLIED, f"{ident.role}已记录（{when}），更新：{'、'.join(changed)}。{note}", [row])
+    if kind.code == "care_sheet" or first:  # a 慰问's changed cells would hint at the person's situation
+        return Applied(APPLIED, f"{ident.role}已记录（{when}）。{note}", [row])
+    return Applied(APPLIED, f"{ident.role}记录已更新（{when}），更新了{'、'.join(h for h in changed if h != '状态')}。{note}", [row])
 
 
 def _same(row: Row, header: str, value) -> bool:
