@@ -248,7 +248,7 @@ def test_wangs_account_holds_his_talks_visits_and_nothing_private(liaison_ws):
     assert paragraphs[0] == "王建国同志2026年度联系服务群众情况"
     for heading in ("一、谈心谈话情况", "二、联系基层情况", "三、调查研究情况", "四、走访慰问情况", "五、解决问题和跟进情况"):
         assert heading in paragraphs
-    assert f"共开展谈心谈话{want['talks']}次，其中正职与班子成员4次、与骨干1次；面对面谈话{want['face']}次，占60.0%" in text
+    assert f"共开展谈心谈话{want['talks']}次，其中正职与班子成员4次、与骨干1次；面对面谈话{want['face']}次，占60%" in text
     assert f"应与{want['owed']}人谈心谈话，已谈{want['done']}人，尚未谈话的有：张伟、李娜。" in text
     # the table: each held talk with the other side, its type, date and way
     talks = sorted(_mine("王建国"), key=lambda t: t["谈话日期"])

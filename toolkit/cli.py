@@ -253,8 +253,16 @@ def archive(wsdir, year, register, rebuild, repair, as_json):
         click.secho(f"注意：{number} {note}", fg="yellow")
     if result.not_closed:
         click.echo(f"未办结、本次未归档的事项 {len(result.not_closed)} 项（请跟进）：")
-        for number, state in result.not_closed:
+        shown = result.not_closed if len(result.not_closed) <= 12 else result.not_closed[:10]
+        for number, state in shown:
             click.echo(f"  {number}  {state}")
+        if len(shown) < len(result.not_closed):
+            states = {}
+            for _, state in result.not_closed[len(shown) :]:
+                states[state] = states.get(state, 0) + 1
+            click.echo(
+                f"  ……另有 {len(result.not_closed) - len(shown)} 项（{'，'.join(f'{k} {v}' for k, v in states.items())}），全部见 --json"
+            )
 
 
 @main.command()

@@ -210,10 +210,10 @@ def _date(row: Row, header: str) -> dt.date | None:
 
 
 def _rate(part: int, whole: int) -> str:
-    """A percentage with one decimal (100% when all), — without a whole."""
+    """A whole percentage (50%, 100%), — without a whole."""
     if not whole:
         return "—"
-    return "100%" if part == whole else f"{part / whole:.1%}"
+    return f"{part / whole:.0%}"
 
 
 def compute(ledger: Ledger, year: int, settings=None) -> Figures:
