@@ -89,7 +89,8 @@ def test_each_planned_talk_gets_a_prefilled_sheet_for_its_talker(planned):
     assert r.exit_code == 0, r.output
     assert "合计：已生成 6 份谈心谈话记录表（6 个谈话）。" in r.output
     files = sorted(p.name for p in (planned.outbox / OUTDIR).glob("*.docx"))
-    assert files == [f"TH-2026-00{i}_谈话_张书记_谈心谈话记录表.docx" for i in range(1, 7)]
+    others = [m["姓名"] for m in MEMBERS[1:]]  # the file names say who talks with whom
+    assert files == [f"TH-2026-00{i}_谈话_张书记与{o}_谈心谈话记录表.docx" for i, o in enumerate(others, start=1)]
     assert digest(planned.ledger_path) == before  # writing a sheet changes nothing in the ledger
     form = read_docx(_sheet(planned, "TH-2026-001"), all_labels())
     ident = form.identity()

@@ -189,7 +189,8 @@ def _write_documents(ws, kind, ledger, units, template, jobs, outdir, context, r
         for row, name, role, extra in jobs:
             values = kind.values(row, units, name, role, ws.settings, extra)
             ident = Identity(kind.code, row.number or "(待编号)", normalise(name), role, fingerprint(values, kind.prefilled))
-            path = outdir / kind.filename(row.number or "待编号", name, role)
+            label = kind.file_label(row, name) if kind.file_label else name
+            path = outdir / kind.filename(row.number or "待编号", label, role)
             body = extra.get("body") if isinstance(extra, dict) else None  # an item's own document, merged in
             result.documents.append(Generated(row.number, name, role, path, str(ident), composed=body is not None))
             if dry_run:

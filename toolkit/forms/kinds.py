@@ -35,6 +35,7 @@ class FormKind:
     visible_identity: bool = True  # False: public documents; the identity lives in the properties only
     options: tuple = ()  # the kind's own `generate` options: click.Option objects, passed to select as options={name: value}
     route: Callable | None = None  # (options) -> the kind that writes this run's forms (e.g. visit-sheet --type 慰问)
+    file_label: Callable | None = None  # (row, recipient) -> the name part of its files (default: the recipient)
     item_word: str = "事项"  # what one row is called in the batch's summary line (答复单: 意见)
     subcommand: bool = True  # False: reached only through another kind's route (no `generate` subcommand of its own)
 

@@ -285,6 +285,7 @@ TALK_SHEET = FormKind(
     select=select_talks,
     mark=no_mark,
     options=TALK_OPTIONS,
+    file_label=lambda row, talker: f"{talker}与{row.text('谈话对象') or '待定'}",  # whose talk, at a glance
 )
 
 KINDS = (TALK_SHEET,)
