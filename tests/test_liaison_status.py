@@ -281,3 +281,15 @@ def test_a_member_with_every_talk_held_has_no_colour(tmp_path, monkeypatch):
     assert [colour for line, colour in st.lines() if "（党委书记）" in line or "（校长）" in line] == [None, None]
     sheet = openpyxl.load_workbook(ws.ledger_path)[COVER]
     assert sheet["T9"].value == "制度要求的谈话均已谈" and sheet["T9"].fill.fill_type is None
+
+
+def test_plain_status_shows_each_member_in_a_line_and_where_the_matrix_is(lws, monkeypatch):
+    """Among every register's summaries the matrix would drown the others: a line per member instead."""
+    monkeypatch.setenv("DANGWU_TODAY", "2026-06-15")
+    result = CliRunner().invoke(main, ["status", "-w", str(lws.root)])
+    assert result.exit_code == 0, result.output
+    part = result.output.split("【联系服务群众】", 1)[1]
+    assert "周明：已谈 2/6 次，未谈 4 次" in part and "郑华：已谈 2/7 次，未谈 5 次" in part
+    assert not any(line.split() == ["班子成员", *NAMES] for line in part.splitlines())  # no matrix here
+    assert "dangwu status --register 联系服务群众" in part
+    assert not [s for s in SECRET if s in result.output]

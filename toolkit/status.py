@@ -32,7 +32,8 @@ class StatusReport:
         for name, summary in self.parts:
             if len(self.parts) > 1:
                 out.append((f"【{name}】", None))
-            out += summary.lines()
+            brief = getattr(summary, "brief_lines", None) if len(self.parts) > 1 else None  # a long summary shortened
+            out += brief() if brief else summary.lines()
         return out
 
     def as_dict(self) -> dict:

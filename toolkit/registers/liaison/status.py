@@ -162,6 +162,20 @@ class LiaisonStatus:
 
     # ---- terminal
 
+    def brief_lines(self) -> list[tuple[str, str | None]]:
+        """The summary among every register's (plain `dangwu status`): the heading and a line per member."""
+        out = self.lines()[:1]
+        for m in self.members:
+            out.append(
+                (
+                    f"  {m.name}：已谈 {m.held_total}/{m.owed_total} 次，未谈 {m.outstanding} 次",
+                    _TERMINAL_COLOURS.get(m.colour) if m.outstanding else None,
+                )
+            )
+        if self.members:
+            out.append(("  谈话矩阵和各成员明细：dangwu status --register 联系服务群众（台账“谈心谈话覆盖”表同步更新）", None))
+        return out + self._note()
+
     def lines(self) -> list[tuple[str, str | None]]:
         """The summary as (line, terminal colour) pairs."""
         yellow, red = _md(self.yellow_from), _md(self.red_from)
