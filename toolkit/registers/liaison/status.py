@@ -204,7 +204,7 @@ class LiaisonStatus:
             kinds += [f"{k} {m.others[k]} 次" for k in OTHER_KINDS if m.others[k]]
             out.append(
                 (
-                    f"  {m.name}（{m.post}）：应谈 {m.owed_total} 次，已谈 {m.held_total} 次（其中非面对面 {m.not_face} 次），"
+                    f"  {m.name}{'（' + m.post + '）' if m.post else ''}：应谈 {m.owed_total} 次，已谈 {m.held_total} 次（其中非面对面 {m.not_face} 次），"
                     f"未谈 {m.outstanding} 次（已安排 {m.scheduled}，未安排 {m.missing}）；按类型：{'、'.join(kinds) or '无'}",
                     colour,
                 )
