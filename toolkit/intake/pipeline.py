@@ -442,7 +442,7 @@ def _plan(ws: Workspace, outcomes: list[tuple[Path, Outcome]], inbox: Path, stam
             from_inbox[path.parent] = path.parent.resolve() == inbox
         reason = None
         if rejected:
-            about = f"事项：{outcome.number}　单位：{outcome.unit}\n" if outcome.number else ""
+            about = f"事项：{outcome.number}　送达：{outcome.unit}\n" if outcome.number else ""  # a unit, or a person (谈话人)
             reason = (
                 f"文件：{outcome.file}\n{about}时间：{stamp}\n结果：{'重复提交' if outcome.result == DUPLICATE else '未能登记，已退回'}\n"
                 f"原因：{outcome.message}\n\n台账未因此文件作任何修改。"
