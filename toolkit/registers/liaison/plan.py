@@ -20,7 +20,7 @@ from ...workspace import Workspace
 from ..numbering import prefix
 from ..units import Units
 from . import rules
-from .sheets import CANCELLED, CARE, PLANNED, TALKS, VISITS
+from .sheets import CANCELLED, CARE, CARE_LIST, PLANNED, TALKS, VISITS
 
 
 @dataclass
@@ -131,8 +131,13 @@ def plan_visits(ws: Workspace, occasion: str, year: int, *, dry_run: bool = Fals
     ledger = open_valid_ledger(ws, for_write=not dry_run)
     people = rules.care_people(ledger)
     if not people:
+        if CARE_LIST.name in ledger.views:
+            raise UsageError(
+                "“慰问对象”表中还没有人员。",
+                hint="请在该表逐行填写姓名、单位、类别（老党员、老同志、重病、困难、独居、其他）等，再运行本命令。",
+            )
         raise UsageError(
-            "台账中没有“慰问对象”表或表中没有人员。", hint="请新建“慰问对象”表（姓名、单位、类别、所在支部、联系电话、住址、备注）并填写。"
+            "台账中没有“慰问对象”表。", hint="请新建“慰问对象”表，表头为：姓名、单位、类别、所在支部、联系电话、住址、备注，并逐行填写。"
         )
     units = Units.from_ledger(ledger)
     team = rules.members(ledger, units)
