@@ -250,3 +250,28 @@ def test_plan_visits_without_people_to_visit_says_what_to_do(team):
     r = run(team, "plan", "visits", "--occasion", "元旦", "--year", "2027")
     assert r.exit_code != 0 and "慰问对象" in r.output
     assert digest(team.ledger_path) == before
+
+
+def test_a_head_talk_typed_in_any_words_counts_and_a_blank_state_with_a_date_is_held_everywhere(team, monkeypatch):
+    """The clerk types a held talk with the unit's 简称 and no 状态: plan, status, talk-sheet and report agree it was held."""
+    set_cell(team.ledger_path, "班子成员", "孙委员", "分管单位", "教务处")
+    add_rows(
+        team.ledger_path,
+        "谈心谈话记录",
+        [
+            {"谈话人": "孙委员", "谈话对象": "王建国", "谈话对象单位及职务": "教务处长", "谈话类型": "与分管领域负责人",
+             "谈话日期": dt.date(2026, 2, 20), "谈话方式": "面对面"},
+            {"谈话编号": "TH-2026-900", "谈话人": "张书记", "谈话对象": "孙委员", "谈话类型": "正职与班子成员",
+             "谈话日期": dt.date(2026, 2, 21), "谈话方式": "面对面"},
+        ],
+    )  # fmt: skip
+    r = run(team, "plan", "talks", "--year", "2026")
+    assert r.exit_code == 0 and "王建国" not in r.output and "张书记 — 孙委员" not in r.output, r.output
+    assert len(sheet_rows(team, "谈心谈话记录")) == 22  # 21 pairs (one typed) + the typed head talk
+    status = run(team, "status", "--register", "联系服务群众", "--year", "2026")
+    assert status.exit_code == 0, status.output
+    assert "孙委员（党委委员、纪委书记）：应谈 7 次，已谈 2 次" in status.output, status.output
+    sheet = run(team, "generate", "talk-sheet", "--id", "TH-2026-900")
+    assert sheet.exit_code == 0 and "已记录" in sheet.output  # held: no sheet for it
+    report = run(team, "report", "--register", "联系服务群众", "--year", "2026", "--member", "孙委员")
+    assert report.exit_code == 0 and "已记录谈心谈话 2 次" in report.output, report.output

@@ -30,7 +30,6 @@ TALK_SHEET, VISIT_SHEET, CARE_SHEET = "谈心谈话记录表", "走访调研记�
 TALK_RECORD, VISIT_RECORD, CARE_RECORD = "谈心谈话记录", "走访调研记录", "慰问记录"  # drawn up at archive time
 MISSING = "缺记录表原件"
 DRAWN_UP = "附据台账补制的记录"
-NO_STATE = "状态未填"
 SIGNERS = {CONTACT: "走访人", RESEARCH: "调研人", CARE: "慰问人"}  # the signature line: 走访人 … 走访日期
 
 
@@ -143,11 +142,8 @@ def is_talk(row: Row) -> bool:
 
 
 def state_of(row: Row) -> str:
-    """A talk is held when its 状态 is 已记录 (as status and the accounts count it); a visit typed in
-    without 状态 is done when it has a 日期 (visits.state_of)."""
-    if is_talk(row):
-        return row.text("状态") or NO_STATE
-    return V.state_of(row)
+    """已记录 / 已安排 / 已取消 as every command reads it (rules.talk_state, rules.visit_state)."""
+    return rules.talk_state(row) if is_talk(row) else rules.visit_state(row)
 
 
 def date_of(row: Row) -> dt.date | None:

@@ -234,7 +234,7 @@ def compute(ledger: Ledger, year: int, settings=None) -> Figures:
     view = ledger.views.get(TALKS.name)
     for row in view.rows() if view is not None else ():
         scheduled, talked = _date(row, "计划日期"), _date(row, "谈话日期")
-        if row.text("状态") != RECORDED or rules.row_year(row) != year:
+        if rules.talk_state(row) != RECORDED or rules.row_year(row) != year:
             continue
         who, other = row.text("谈话人"), row.text("谈话对象")
         talk = Talk(row.number, who, other, row.text("谈话类型"), talked or scheduled, row.text("谈话方式"))
@@ -261,7 +261,7 @@ def compute(ledger: Ledger, year: int, settings=None) -> Figures:
     view = ledger.views.get(VISITS.name)
     for row in view.rows() if view is not None else ():
         when = _date(row, "日期")
-        if not when or when.year != year or row.text("状态") in (PLANNED, CANCELLED):
+        if not when or when.year != year or rules.visit_state(row) in (PLANNED, CANCELLED):
             continue
         kind = row.text("类型")
         visit = _visit(row, kind, when, units)

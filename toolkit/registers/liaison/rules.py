@@ -79,6 +79,21 @@ def row_year(row: Row, date_columns=("计划日期", "谈话日期", "日期")) 
     return None
 
 
+def talk_state(row: Row) -> str:
+    """已安排, 已记录 or 已取消 — the one reading every command shares: a row typed in without 状态 is
+    已记录 when it has a 谈话日期, else 已安排."""
+    from .sheets import PLANNED, RECORDED
+
+    return row.text("状态") or (RECORDED if row.text("谈话日期") else PLANNED)
+
+
+def visit_state(row: Row) -> str:
+    """The same for 走访慰问调研: without 状态, a row with a 日期 is 已记录, else 已安排."""
+    from .sheets import PLANNED, RECORDED
+
+    return row.text("状态") or (RECORDED if row.text("日期") else PLANNED)
+
+
 def pair_key(a: str, b: str) -> tuple[str, ...]:
     """A member pair whichever way round it was written."""
     return ("pair", *sorted((a, b)))
@@ -90,14 +105,9 @@ def talk_key(row: Row, member_names: set[str]) -> tuple[str, ...]:
     kind = row.text("谈话类型")
     if kind in (CHIEF_TALK, PEER_TALK) and who in member_names and other in member_names:
         return pair_key(who, other)
-    if kind == HEAD_TALK:
-        return ("head", who, other, unit_of(row.text("谈话对象单位及职务")))
+    if kind == HEAD_TALK:  # one talk with the person, however the unit or post was written
+        return ("head", who, other)
     return ("row", str(row.r))
-
-
-def unit_of(text: str) -> str:
-    """The unit named in 谈话对象单位及职务 as the plan writes it: 教务处负责人 → 教务处."""
-    return text[: -len("负责人")] if text.endswith("负责人") else text
 
 
 @dataclass
@@ -127,10 +137,12 @@ def required_talks(team: list[Member], heads: dict[str, list[str]]) -> list[Plan
             kind = CHIEF_TALK if (a.chief or b.chief) else PEER_TALK
             out.append(PlannedTalk(a_.name, b_.name, kind, b_.post, pair_key(a.name, b.name)))
     for m in team:
+        seen = set()
         for unit in m.areas:
             for head in heads.get(unit, []):
-                if head and head != m.name:
-                    out.append(PlannedTalk(m.name, head, HEAD_TALK, f"{unit}负责人", ("head", m.name, head, unit)))
+                if head and head != m.name and head not in seen:  # a person heading two of the units: one talk
+                    seen.add(head)
+                    out.append(PlannedTalk(m.name, head, HEAD_TALK, f"{unit}负责人", ("head", m.name, head)))
     return out
 
 

@@ -405,7 +405,7 @@ def status(ws: Workspace, ledger: Ledger, year: int | None = None) -> LiaisonSta
     planned: set[tuple] = set()
     view = ledger.views.get(TALKS.name)
     for row in view.rows() if view is not None else ():
-        state = row.text("状态")
+        state = rules.talk_state(row)
         if state == CANCELLED or _year(row) != year:
             continue
         key = rules.talk_key(row, names)
@@ -454,7 +454,7 @@ def status(ws: Workspace, ledger: Ledger, year: int | None = None) -> LiaisonSta
 
     view = ledger.views.get(VISITS.name)
     for row in view.rows() if view is not None else ():
-        state = row.text("状态")
+        state = rules.visit_state(row)
         if state == CANCELLED:
             continue
         people = [mine[n] for n in dict.fromkeys(row.list("班子成员")) if n in mine]

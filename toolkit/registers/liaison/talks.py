@@ -67,7 +67,7 @@ TALK_OPTIONS = (
 
 def state_of(row: Row) -> str:
     """已安排 / 已记录 / 已取消; a row the clerk typed without 状态 is 已记录 when it has a 谈话日期."""
-    return row.text("状态") or (RECORDED if row.text("谈话日期") else PLANNED)
+    return rules.talk_state(row)
 
 
 def posts(ledger: Ledger) -> dict[str, str]:

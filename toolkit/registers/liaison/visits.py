@@ -123,10 +123,7 @@ def care_sheet_values(row, units, unit, role, settings, extra) -> dict[str, str]
 
 def state_of(row: Row) -> str:
     """已安排, 已记录 or 已取消: a row with neither 状态 nor 日期 is planned, one with a 日期 recorded."""
-    state = row.text("状态")
-    if state:
-        return state
-    return RECORDED if row.text("日期") else PLANNED
+    return rules.visit_state(row)
 
 
 def _type_of(kind_code: str, options: dict) -> str:
