@@ -19,23 +19,19 @@ blank one, gets its own row after them.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import openpyxl
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from ...dates import cn_date, today
-from ...errors import ConversionError, LedgerError, UsageError
+from ...errors import LedgerError, UsageError
 from ...forms.template import CompiledTemplate, docx_text
 from ...generate import _put_bytes
 from ...ledger import schema as S
-from ...ledger.store import default_mode
 from ...ledger.workbook import Ledger, Row
-from ...pdf.soffice import Soffice
+from ...reports.common import document_pdf, save_workbook, style_table
 from ...workspace import Workspace
 from .rules import APPROVED, approval_of, office
 from .sheets import DISCLOSURE, FEEDBACK, SCOPES
@@ -248,15 +244,7 @@ def report(ws: Workspace, year: int, half: int | None = None) -> tuple[Figures, 
 
 def report_pdf(ws: Workspace, docx: Path) -> Path:
     """The 目录 as PDF beside its .docx (LibreOffice with the toolkit's font map); ConversionError when it fails."""
-    target = docx.with_suffix(".pdf")
-    try:
-        with tempfile.TemporaryDirectory(prefix=".pdf-", dir=docx.parent) as tmp:
-            [made] = Soffice(ws.settings.soffice_path, ws.settings.pdf_timeout).convert([docx], Path(tmp))
-            os.chmod(made, default_mode())
-            os.replace(made, target)
-    except ConversionError as exc:
-        raise ConversionError(f"目录 PDF 未生成（{docx.name} 和统计表已生成）：{exc.message}", hint=exc.hint) from exc
-    return target
+    return document_pdf(ws, docx, "目录")
 
 
 GROUP_HEADERS = ["公开事项", "按时公开", "逾期公开", "未公开", "逾期未公开", "收到意见", "已处理", "已答复", "再公开", "按时公开率"]
@@ -278,7 +266,7 @@ def _group_sheet(wb, title: str, first: str, caption: str, groups: list[GroupFig
     sheet.append(["合计", *total, fig.on_time / fig.items if fig.items else None])
     for r in range(3, sheet.max_row + 1):
         sheet.cell(r, 11).number_format = "0.0%"
-    _style(sheet, len(GROUP_HEADERS) + 1)
+    style_table(sheet, len(GROUP_HEADERS) + 1, (20, 14, 11))
     chart = BarChart()
     chart.type = "col"
     chart.title = f"{caption}：公开情况"
@@ -317,30 +305,10 @@ def write_workbook(fig: Figures, path: Path) -> None:
     for r in range(3, cat.max_row + 1):
         for c in (7, 8, 9, 12):
             cat.cell(r, c).number_format = "yyyy-mm-dd"
-    _style(cat, len(CATALOGUE_HEADERS))
+    style_table(cat, len(CATALOGUE_HEADERS), (20, 14, 11))
     cat.column_dimensions["A"].width = 6
     cat.column_dimensions["D"].width = 36
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, default_mode())
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _style(sheet, ncols: int) -> None:
-    """Title row, bold header row, widths, frozen header."""
-    sheet["A1"].font = Font(name="黑体", size=14, bold=True)
-    for c in range(1, ncols + 1):
-        cell = sheet.cell(2, c)
-        cell.font = Font(name="黑体", bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center")
-        sheet.column_dimensions[cell.column_letter].width = 20 if c == 1 else 14 if len(str(cell.value)) > 4 else 11
-    sheet.freeze_panes = "A3"
+    save_workbook(wb, path)
 
 
 def note(fig: Figures) -> str:

@@ -44,7 +44,7 @@ class LiaisonArchive(ArchiveSpec):
         self._drawn: set[str] = set()  # numbers of rows filed with a record drawn up from the ledger
 
     def items(self, ledger, year: int):
-        rows = [r for name in (TALKS.name, VISITS.name) for r in _rows(ledger, name) if _year(r) == year]
+        rows = [r for name in (TALKS.name, VISITS.name) for r in _rows(ledger, name) if rules.soft_year(r) == year]
         done, others = [], []
         for r in rows:
             state = state_of(r)
@@ -121,22 +121,6 @@ def _rows(ledger, name: str) -> list[Row]:
     return view.rows() if view is not None else []
 
 
-def _year(row: Row) -> int | None:
-    try:
-        return rules.row_year(row)
-    except ValueError:  # a date cell that is not a date: `dangwu check` reports it
-        return None
-
-
-def _date(row: Row, header: str) -> dt.date | None:
-    if header not in row.view.cols:
-        return None
-    try:
-        return row.date(header)
-    except ValueError:
-        return None
-
-
 def is_talk(row: Row) -> bool:
     return row.view.name == TALKS.name
 
@@ -148,7 +132,7 @@ def state_of(row: Row) -> str:
 
 def date_of(row: Row) -> dt.date | None:
     """The day the talk or visit took place (else its 计划日期)."""
-    return _date(row, "谈话日期" if is_talk(row) else "日期") or _date(row, "计划日期")
+    return rules.soft_date(row, "谈话日期" if is_talk(row) else "日期") or rules.soft_date(row, "计划日期")
 
 
 def role_of(row: Row) -> str:

@@ -20,24 +20,20 @@ Talk content (主要内容, 意见建议, 需协调解决的问题, 后续跟进
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import openpyxl
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from ...dates import cn_date, today
-from ...errors import ConversionError, LedgerError, UsageError
+from ...errors import LedgerError, UsageError
 from ...forms.template import CompiledTemplate, docx_paragraphs, docx_text
 from ...generate import _put_bytes
-from ...ledger.store import default_mode
 from ...ledger.workbook import Ledger, Row
-from ...pdf.soffice import Soffice
+from ...reports.common import document_pdf, percent, save_workbook, style_table
 from ...workspace import Workspace
 from ..units import Units
 from . import rules
@@ -209,13 +205,6 @@ def _date(row: Row, header: str) -> dt.date | None:
         ) from None
 
 
-def _rate(part: int, whole: int) -> str:
-    """A whole percentage (50%, 100%), — without a whole."""
-    if not whole:
-        return "—"
-    return f"{part / whole:.0%}"
-
-
 def compute(ledger: Ledger, year: int, settings=None) -> Figures:
     """The year's figures from the ledger; UsageError when 班子成员 lists nobody."""
     units = Units.from_ledger(ledger)
@@ -349,15 +338,7 @@ def _safe(name: str) -> str:
 
 def report_pdf(ws: Workspace, docx: Path) -> Path:
     """An account as PDF beside its .docx (LibreOffice with the toolkit's font map); ConversionError when it fails."""
-    target = docx.with_suffix(".pdf")
-    try:
-        with tempfile.TemporaryDirectory(prefix=".pdf-", dir=docx.parent) as tmp:
-            [made] = Soffice(ws.settings.soffice_path, ws.settings.pdf_timeout).convert([docx], Path(tmp))
-            os.chmod(made, default_mode())
-            os.replace(made, target)
-    except ConversionError as exc:
-        raise ConversionError(f"联系服务群众情况 PDF 未生成（{docx.name} 和统计表已生成）：{exc.message}", hint=exc.hint) from exc
-    return target
+    return document_pdf(ws, docx, "联系服务群众情况")
 
 
 # --- the account ---------------------------------------------------------------------------------
@@ -386,7 +367,7 @@ def account_sections(fig: Figures, m: MemberFigures) -> dict[str, list[str]]:
     if m.talks:
         kinds = "、".join(f"{k}{n}次" for k, n in m.按类型.items() if n)
         talks.append(
-            f"{y}年，本人共开展谈心谈话{m.talks}次，其中{kinds}；面对面谈话{m.面对面}次，占{_rate(m.面对面, m.talks)}。"
+            f"{y}年，本人共开展谈心谈话{m.talks}次，其中{kinds}；面对面谈话{m.面对面}次，占{percent(m.面对面, m.talks)}。"
             "谈话对象、时间和方式见下表。"
         )
     else:
@@ -510,7 +491,7 @@ def write_workbook(fig: Figures, path: Path) -> None:
     sheet.append(["班子合计", *months, other, len(fig.talks)])
     sheet.append([])
     sheet.append(["注：班子成员之间的谈话计入双方，各成员之和可大于班子合计；谈话内容不在本表中。"])
-    _style(sheet, len(MONTH_HEADERS))
+    style_table(sheet, len(MONTH_HEADERS), (12, 16, 9), wrap=True)
     chart = BarChart()
     chart.type = "col"
     chart.title = "班子成员每月谈心谈话次数"
@@ -537,7 +518,7 @@ def write_workbook(fig: Figures, path: Path) -> None:
     for r in range(3, last + 1):
         for c in (5, 8):
             cover.cell(r, c).number_format = "0.0%"
-    _style(cover, len(COVERAGE_HEADERS))
+    style_table(cover, len(COVERAGE_HEADERS), (12, 16, 9), wrap=True)
     cover.column_dimensions["I"].width = 30
     talks_chart = BarChart()
     talks_chart.type = "col"
@@ -562,29 +543,5 @@ def write_workbook(fig: Figures, path: Path) -> None:
     for i, t in enumerate(fig.talks, start=1):
         detail.append([i, t.编号, t.谈话人, t.谈话对象, t.类型, t.日期, t.方式])
         detail.cell(detail.max_row, 6).number_format = "yyyy-mm-dd"
-    _style(detail, len(DETAIL_HEADERS))
-    _save(wb, path)
-
-
-def _save(wb, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, default_mode())
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _style(sheet, ncols: int) -> None:
-    """Title row, bold header row, widths, frozen header."""
-    sheet["A1"].font = Font(name="黑体", size=14, bold=True)
-    for c in range(1, ncols + 1):
-        cell = sheet.cell(2, c)
-        cell.font = Font(name="黑体", bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-        sheet.column_dimensions[cell.column_letter].width = 12 if c == 1 else 16 if len(str(cell.value)) > 4 else 9
-    sheet.freeze_panes = "A3"
+    style_table(detail, len(DETAIL_HEADERS), (12, 16, 9), wrap=True)
+    save_workbook(wb, path)

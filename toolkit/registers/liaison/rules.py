@@ -79,6 +79,24 @@ def row_year(row: Row, date_columns=("计划日期", "谈话日期", "日期")) 
     return None
 
 
+def soft_date(row: Row, header: str) -> dt.date | None:
+    """A date cell; None when empty, missing or not a date (`dangwu check` reports those)."""
+    if header not in row.view.cols:
+        return None
+    try:
+        return row.date(header)
+    except ValueError:
+        return None
+
+
+def soft_year(row: Row, columns=("计划日期", "谈话日期", "日期")) -> int | None:
+    """row_year, None when a date cell it reads holds no date (`dangwu check` reports those)."""
+    try:
+        return row_year(row, columns)
+    except ValueError:
+        return None
+
+
 def talk_state(row: Row) -> str:
     """已安排, 已记录 or 已取消 — the one reading every command shares: a row typed in without 状态 is
     已记录 when it has a 谈话日期, else 已安排."""

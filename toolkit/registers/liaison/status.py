@@ -31,7 +31,8 @@ from openpyxl.utils import get_column_letter
 
 from ...dates import today
 from ...ledger import schema as S
-from ...ledger.workbook import Ledger, Row, display
+from ...ledger.workbook import Ledger, display
+from ...reports.common import percent
 from ...textwidth import table
 from ...workspace import Workspace
 from ..units import Units
@@ -126,7 +127,7 @@ class MemberStatus:
 
     @property
     def face_share(self) -> str:
-        return _rate(self.face, self.talks)
+        return percent(self.face, self.talks)
 
     def contact_text(self, sep: str = "、") -> str:
         if not self.contacts:
@@ -346,13 +347,6 @@ def _sheet_values(ws) -> dict[tuple[int, int], tuple[str, str]]:
     return out
 
 
-def _rate(part: int, whole: int) -> str:
-    """A whole percentage (50%, 100%, 0%), — without a whole."""
-    if not whole:
-        return "—"
-    return f"{part / whole:.0%}"
-
-
 def _md(iso: str) -> str:
     d = dt.date.fromisoformat(iso)
     return f"{d.month}月{d.day}日"
@@ -367,23 +361,6 @@ def threshold(settings, key: str, year: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError(key)
-
-
-def _date(row: Row, header: str) -> dt.date | None:
-    """A date cell; None when empty, missing or not a date (check reports those)."""
-    if header not in row.view.cols:
-        return None
-    try:
-        return row.date(header)
-    except ValueError:
-        return None
-
-
-def _year(row: Row, columns=("计划日期", "谈话日期", "日期")) -> int | None:
-    try:
-        return rules.row_year(row, columns)
-    except ValueError:
-        return None
 
 
 def status(ws: Workspace, ledger: Ledger, year: int | None = None) -> LiaisonStatus:
@@ -406,14 +383,14 @@ def status(ws: Workspace, ledger: Ledger, year: int | None = None) -> LiaisonSta
     view = ledger.views.get(TALKS.name)
     for row in view.rows() if view is not None else ():
         state = rules.talk_state(row)
-        if state == CANCELLED or _year(row) != year:
+        if state == CANCELLED or rules.soft_year(row) != year:
             continue
         key = rules.talk_key(row, names)
         if state != RECORDED:
             planned.add(key)
             continue
         way = row.text("谈话方式")
-        recorded.setdefault(key, []).append((_date(row, "谈话日期"), way))
+        recorded.setdefault(key, []).append((rules.soft_date(row, "谈话日期"), way))
         who, kind = row.text("谈话人"), row.text("谈话类型")
         for name in (who, row.text("谈话对象")) if key[0] == "pair" else (who,):
             m = mine.get(name)
@@ -462,12 +439,12 @@ def status(ws: Workspace, ledger: Ledger, year: int | None = None) -> LiaisonSta
             continue
         kind = row.text("类型")
         if state == PLANNED:
-            if kind == CARE and _year(row, ("计划日期", "日期")) == year:
+            if kind == CARE and rules.soft_year(row, ("计划日期", "日期")) == year:
                 result.care_due += 1
                 for m in people:
                     m.care_due += 1
             continue
-        when = _date(row, "日期")
+        when = rules.soft_date(row, "日期")
         if not when or when.year != year:
             continue
         if kind == CONTACT:

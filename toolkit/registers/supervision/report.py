@@ -15,23 +15,19 @@ Definitions (items whose 交办时间 falls in the period):
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import openpyxl
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from ...dates import cn_date, today
-from ...errors import ConversionError, UsageError
+from ...errors import UsageError
 from ...forms.template import CompiledTemplate, docx_paragraphs, docx_text
 from ...generate import _put_bytes
 from ...ledger import schema as S
-from ...ledger.store import default_mode
 from ...ledger.workbook import Ledger
-from ...pdf.soffice import Soffice
+from ...reports.common import document_pdf, save_workbook, style_table
 from ...workspace import Workspace
 from ..units import Units
 from . import rules as sup
@@ -192,15 +188,7 @@ def report(ws: Workspace, year: int, half: int | None = None) -> tuple[Figures, 
 
 def report_pdf(ws: Workspace, docx: Path) -> Path:
     """The report as PDF beside its .docx (LibreOffice with the toolkit's font map); ConversionError when it fails."""
-    target = docx.with_suffix(".pdf")
-    try:
-        with tempfile.TemporaryDirectory(prefix=".pdf-", dir=docx.parent) as tmp:
-            [made] = Soffice(ws.settings.soffice_path, ws.settings.pdf_timeout).convert([docx], Path(tmp))
-            os.chmod(made, default_mode())
-            os.replace(made, target)
-    except ConversionError as exc:
-        raise ConversionError(f"报告 PDF 未生成（{docx.name} 和统计表已生成）：{exc.message}", hint=exc.hint) from exc
-    return target
+    return document_pdf(ws, docx, "报告")
 
 
 def write_workbook(fig: Figures, path: Path) -> None:
@@ -230,7 +218,7 @@ def write_workbook(fig: Figures, path: Path) -> None:
         ]
     )
     sheet.cell(sheet.max_row, 9).number_format = "0.0%"
-    _style(sheet, len(headers))
+    style_table(sheet, len(headers), (22, 15, 11), long_from=6)
     chart = BarChart()
     chart.type = "col"
     chart.title = "各单位督办事项办理情况"
@@ -247,34 +235,14 @@ def write_workbook(fig: Figures, path: Path) -> None:
         src.append([s.来源, s.事项, s.已办结, s.按期办结, s.退回重办后办结, s.当前逾期, s.已办结 / s.事项 if s.事项 else None])
     for r in range(3, src.max_row + 1):
         src.cell(r, 7).number_format = "0.0%"
-    _style(src, 7)
+    style_table(src, 7, (22, 15, 11), long_from=6)
     chart2 = BarChart()
     chart2.title = "按督办来源统计"
     chart2.add_data(Reference(src, min_col=2, max_col=4, min_row=2, max_row=src.max_row), titles_from_data=True)
     chart2.set_categories(Reference(src, min_col=1, min_row=3, max_row=src.max_row))
     chart2.width, chart2.height = 18, 10
     src.add_chart(chart2, "I2")
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, default_mode())
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _style(sheet, ncols: int) -> None:
-    """Title row, bold header row, widths, frozen header."""
-    sheet["A1"].font = Font(name="黑体", size=14, bold=True)
-    for c in range(1, ncols + 1):
-        cell = sheet.cell(2, c)
-        cell.font = Font(name="黑体", bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center")
-        sheet.column_dimensions[cell.column_letter].width = 22 if c == 1 else 15 if len(str(cell.value)) > 5 else 11
-    sheet.freeze_panes = "A3"
+    save_workbook(wb, path)
 
 
 def summary_paragraphs(fig: Figures) -> dict[str, list[str]]:

@@ -1,0 +1,59 @@
+"""What every register's report does alike: save a workbook atomically, style its tables, print a
+document to PDF, and write a share as a percentage."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from ..errors import ConversionError
+from ..ledger.store import default_mode
+from ..pdf.soffice import Soffice
+
+
+def save_workbook(wb, path: Path) -> None:
+    """Save an openpyxl workbook through a temp file beside ``path`` and a rename (never a half-written file)."""
+    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".xlsx.tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        os.chmod(tmp, default_mode())
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def style_table(sheet, ncols: int, widths: tuple[int, int, int], wrap: bool = False, long_from: int = 5) -> None:
+    """Title in row 1, bold shaded header in row 2, column widths (first column, long headers, short
+    ones: headers of ``long_from`` characters or more), header frozen."""
+    first, long, short = widths
+    sheet["A1"].font = Font(name="黑体", size=14, bold=True)
+    for c in range(1, ncols + 1):
+        cell = sheet.cell(2, c)
+        cell.font = Font(name="黑体", bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center", wrap_text=wrap or None)
+        sheet.column_dimensions[cell.column_letter].width = first if c == 1 else long if len(str(cell.value)) >= long_from else short
+    sheet.freeze_panes = "A3"
+
+
+def document_pdf(ws, docx: Path, what: str) -> Path:
+    """``docx`` as PDF beside it (LibreOffice with the toolkit's font map); ConversionError naming ``what``."""
+    target = docx.with_suffix(".pdf")
+    try:
+        with tempfile.TemporaryDirectory(prefix=".pdf-", dir=docx.parent) as tmp:
+            [made] = Soffice(ws.settings.soffice_path, ws.settings.pdf_timeout).convert([docx], Path(tmp))
+            os.chmod(made, default_mode())
+            os.replace(made, target)
+    except ConversionError as exc:
+        raise ConversionError(f"{what} PDF 未生成（{docx.name} 和统计表已生成）：{exc.message}", hint=exc.hint) from exc
+    return target
+
+
+def percent(part: int, whole: int) -> str:
+    """A whole percentage (50%, 100%, 0%), or — when there is nothing to divide."""
+    return f"{part / whole:.0%}" if whole else "—"
