@@ -1201,15 +1201,14 @@ def phase_naive_pdfplumber(args) -> dict:
     return {"seconds": time.perf_counter() - t0, "forms": len(files), "chars": chars}
 
 
-@phase("announce-pdf")
-def phase_announce_pdf(args) -> dict:
-    """toolkit.generate(ws, "announcement", pdf=True) end to end, as of DANGWU_TODAY=ANNOUNCE_TODAY."""
+def _generate_with_pdfs(args, command: str, today: str) -> dict:
+    """toolkit.generate(ws, command, pdf=True) end to end, as of DANGWU_TODAY=today, with its PDF stage timed apart."""
     import importlib
 
     import toolkit
     from toolkit.pdf import render
 
-    os.environ["DANGWU_TODAY"] = ANNOUNCE_TODAY
+    os.environ["DANGWU_TODAY"] = today
     gen_mod = importlib.import_module("toolkit.generate")  # toolkit.generate is the function; we need the module
     spent: dict[str, float] = {}
     undo = [
@@ -1221,7 +1220,7 @@ def phase_announce_pdf(args) -> dict:
     ws = toolkit.Workspace(args.dir)
     try:
         t0 = time.perf_counter()
-        result = toolkit.generate(ws, "announcement", pdf=True)
+        result = toolkit.generate(ws, command, pdf=True)
         seconds = time.perf_counter() - t0
     finally:
         for u in undo:
@@ -1240,6 +1239,12 @@ def phase_announce_pdf(args) -> dict:
         "maxrss_mb": maxrss_mb(),
         "soffice_rss_mb": maxrss_mb(resource.RUSAGE_CHILDREN),
     }
+
+
+@phase("announce-pdf")
+def phase_announce_pdf(args) -> dict:
+    """toolkit.generate(ws, "announcement", pdf=True) end to end, as of DANGWU_TODAY=ANNOUNCE_TODAY."""
+    return _generate_with_pdfs(args, "announcement", ANNOUNCE_TODAY)
 
 
 @phase("opinion-ingest")
@@ -1254,49 +1259,14 @@ def phase_opinion_ingest(args) -> dict:
     os.environ["DANGWU_TODAY"] = OPINION_TODAY
     out = _ingest_and_read(args, ".docx", lambda p: read_docx(p, ALL_LABELS).identity())
     ledger = Ledger.load(toolkit.Workspace(args.dir).ledger_path)
-    out["opinion_rows"] = len([r for r in ledger.sheet(OPINION_SHEET).rows() if r.text("反馈人")])
+    out["rows"] = len([r for r in ledger.sheet(OPINION_SHEET).rows() if r.text("反馈人")])
     return out
 
 
 @phase("talk-pdf")
 def phase_talk_pdf(args) -> dict:
     """toolkit.generate(ws, "talk-sheet", pdf=True) end to end, as of DANGWU_TODAY=TALK_TODAY."""
-    import importlib
-
-    import toolkit
-    from toolkit.pdf import render
-
-    os.environ["DANGWU_TODAY"] = TALK_TODAY
-    gen_mod = importlib.import_module("toolkit.generate")  # toolkit.generate is the function; we need the module
-    spent: dict[str, float] = {}
-    undo = [
-        _timed_attr(gen_mod, "make_pdfs", spent, "pdf_stage"),
-        _timed_attr(render.Soffice, "convert_groups", spent, "soffice"),
-        _timed_attr(render, "split_by_marks", spent, "split"),
-        _timed_attr(render, "split_by_identity", spent, "split"),
-    ]
-    ws = toolkit.Workspace(args.dir)
-    try:
-        t0 = time.perf_counter()
-        result = toolkit.generate(ws, "talk-sheet", pdf=True)
-        seconds = time.perf_counter() - t0
-    finally:
-        for u in undo:
-            u()
-    pdf = result.pdf
-    return {
-        "seconds": seconds,
-        "documents": len(result.documents),
-        "skipped": len(result.skipped),
-        "pdfs": len(pdf.written) if pdf else 0,
-        "missing": len(pdf.missing) if pdf else len(result.documents),
-        "error": str(pdf.error) if pdf and pdf.error else "",
-        "pages": _pdf_pages(pdf.written) if pdf else 0,
-        "docx": [str(d.path) for d in result.documents],
-        "split": dict(spent),
-        "maxrss_mb": maxrss_mb(),
-        "soffice_rss_mb": maxrss_mb(resource.RUSAGE_CHILDREN),
-    }
+    return _generate_with_pdfs(args, "talk-sheet", TALK_TODAY)
 
 
 @phase("talk-ingest")
@@ -1311,7 +1281,7 @@ def phase_talk_ingest(args) -> dict:
     os.environ["DANGWU_TODAY"] = TALK_INGEST_TODAY
     out = _ingest_and_read(args, ".docx", lambda p: read_docx(p, ALL_LABELS).identity())
     ledger = Ledger.load(toolkit.Workspace(args.dir).ledger_path)
-    out["recorded_rows"] = len([r for r in ledger.sheet(TALK_SHEET).rows() if r.text("状态") == "已记录"])
+    out["rows"] = len([r for r in ledger.sheet(TALK_SHEET).rows() if r.text("状态") == "已记录"])
     return out
 
 
@@ -1726,15 +1696,15 @@ def bench_pdf_ingest(ctx: Context) -> list[Row]:
     ]  # fmt: skip
 
 
-@benchmark("announce-pdf", "党务公开公告 PDF / disclosure announcements with PDFs")
-def bench_announce_pdf(ctx: Context) -> list[Row]:
-    fresh = announce_workspace(ctx)
+def _form_pdf_rows(ctx: Context, name: str, fresh: Path, items: int, today: str, what: str, title: str, memory: str) -> list[Row]:
+    """The rows of a `generate … --pdf` benchmark of one register's forms (phase ``name`` on copies of ``fresh``),
+    beside the notice PDF benchmark's two soffice baselines run on the very .docx files dangwu wrote."""
     lo = soffice_warm_profile(ctx)  # warms the baseline's private profile and the toolkit's two profiles, untimed
     rss: list[float] = []
 
     def one_run() -> dict:
-        d = _copy(fresh, ctx.fresh_dir("announce-pdf"))
-        r = run_phase("announce-pdf", d)
+        d = _copy(fresh, ctx.fresh_dir(name))
+        r = run_phase(name, d)
         rss.append(r["maxrss_mb"])
         r["dir"] = str(d)
         return r
@@ -1742,39 +1712,31 @@ def bench_announce_pdf(ctx: Context) -> list[Row]:
     runs = ctx.repeat_runs(one_run)
     best = runs[0]
     docs = best["documents"]
-
-    # Both baselines convert the very announcement .docx files the best dangwu run wrote.
     docx = [Path(f) for f in best.pop("docx")]
     for r in runs[1:]:
         r.pop("docx", None)
-    bdir = ctx.fresh_dir("announce-soffice")
+    bdir = ctx.fresh_dir(f"{name}-soffice")
     bdir.mkdir(parents=True)
     (bdir / "soffice.json").write_text(json.dumps({**lo, "files": [str(f) for f in docx]}, ensure_ascii=False), encoding="utf-8")
     each_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-each", bdir, n=min(ctx.soffice_each, len(docx))))
     batch_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-batch", bdir))
     each, batch = each_runs[0], batch_runs[0]
     each_rate, batch_rate = each["files"] / each["seconds"], batch["files"] / batch["seconds"]
-    ctx.details["announce-pdf"] = {
-        "items": ctx.announce_items,
-        "runs": runs,
-        "soffice": lo,
-        "each_runs": each_runs,
-        "batch_runs": batch_runs,
-    }
+    ctx.details[name] = {"items": items, "runs": runs, "soffice": lo, "each_runs": each_runs, "batch_runs": batch_runs}
     for r in runs:
         shutil.rmtree(r["dir"], ignore_errors=True)
     shutil.rmtree(bdir, ignore_errors=True)
-    profiled(ctx, "announce-pdf", _copy(fresh, ctx.fresh_dir("announce-pdf-profile")))
+    profiled(ctx, name, _copy(fresh, ctx.fresh_dir(f"{name}-profile")))
 
     sp = best.get("split", {})
-    note = f"best {best['seconds']:.2f}s of {len(runs)}; {best['pdfs']:,} PDFs, {best['pages']:,} pages; DANGWU_TODAY={ANNOUNCE_TODAY}"
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; {best['pdfs']:,} PDFs, {best['pages']:,} pages; DANGWU_TODAY={today}"
     if "pdf_stage" in sp:
         note += f"; .docx part {best['seconds'] - sp['pdf_stage']:.2f}s, PDF stage {sp['pdf_stage']:.2f}s"
         if "soffice" in sp:
             note += f" (LibreOffice {sp['soffice']:.2f}s, split {sp.get('split', 0.0):.2f}s)"
     error = ""
-    if docs != ctx.announce_items or best["skipped"]:
-        error = f"{docs} announcement(s) for {ctx.announce_items} items, {best['skipped']} skipped"
+    if docs != items or best["skipped"]:
+        error = f"{docs} {what}(s) for {items} items, {best['skipped']} skipped"
     elif best["missing"] or best["error"] or best["pdfs"] != docs:
         error = f"{best['missing']} PDF(s) MISSING: {best['error'][:80]}"
     if error:
@@ -1783,155 +1745,84 @@ def bench_announce_pdf(ctx: Context) -> list[Row]:
     batch_label = f"one soffice call ×{batch['files']} (b)"
     e2e = best["pdfs"] / best["seconds"]
     return [
-        Row(f"公告 generate announcement --pdf：{ctx.announce_items:,} 项 → {docs:,} 份（端到端）", "PDFs/s", e2e, each_rate,
-            each_label, [Target("value", ">=", 30)], note=note, error=error),
+        Row(title.format(items=items, docs=docs), "PDFs/s", e2e, each_rate, each_label, [Target("value", ">=", 30)], note=note, error=error),
         Row("  同上 vs 一次调用 same vs one soffice call", "PDFs/s", e2e, batch_rate, batch_label,
             note=f"(b) {batch['seconds']:.1f}s for {batch['files']:,} files in {batch.get('calls', 1)} process(es) (best of {len(batch_runs)})"),
         Row("  soffice 逐个 per-file baseline", "s/file", each["seconds"] / each["files"],
-            note=f"(a) {each['files']} of {docs:,} announcement .docx timed, one soffice process each ({each['seconds']:.1f}s, best of"
+            note=f"(a) {each['files']} of {docs:,} {what} .docx timed, one soffice process each ({each['seconds']:.1f}s, best of"
             f" {len(each_runs)}); its rate is extrapolated to all {docs:,}. Both baselines as in `pdf`"),
-        Row("  公告 PDF 峰值内存 max RSS (Python)", "MB", max(rss), None, "", [Target("value", "<", 300)],
+        Row(memory, "MB", max(rss), None, "", [Target("value", "<", 300)],
             note=f"max over {len(rss)} runs; largest LibreOffice process: toolkit {max(r['soffice_rss_mb'] for r in runs):,.0f} MB,"
             f" one-call baseline {batch['soffice_rss_mb']:,.0f} MB"),
+    ]  # fmt: skip
+
+
+@benchmark("announce-pdf", "党务公开公告 PDF / disclosure announcements with PDFs")
+def bench_announce_pdf(ctx: Context) -> list[Row]:
+    return _form_pdf_rows(
+        ctx, "announce-pdf", announce_workspace(ctx), ctx.announce_items, ANNOUNCE_TODAY, "announcement",
+        "公告 generate announcement --pdf：{items:,} 项 → {docs:,} 份（端到端）", "  公告 PDF 峰值内存 max RSS (Python)",
+    )  # fmt: skip
+
+
+def _register_ingest_rows(ctx: Context, name: str, returned: Path, result: str, rows: str, title: str, memory: str) -> list[Row]:
+    """The rows of an ingest benchmark of one register's returned forms (phase ``name`` on copies of
+    ``returned``) beside the naive read, alternated; every form must come out ``result`` and make one of ``rows``."""
+    inbox = returned / "inbox"
+    rss: list[float] = []
+
+    def one_run() -> dict:
+        d = _copy(returned, ctx.fresh_dir(name))
+        r = run_phase(name, d)
+        shutil.rmtree(d, ignore_errors=True)
+        rss.append(r["maxrss_mb"])
+        return r
+
+    runs, naive_runs = ctx.repeat_pair(one_run, lambda: run_phase("naive-read", inbox))
+    best, naive = runs[0], naive_runs[0]
+    ctx.details[name] = {"forms": ctx.forms, "runs": runs, "naive_runs": naive_runs}
+    profiled(ctx, name, _copy(returned, ctx.fresh_dir(f"{name}-profile")))
+
+    forms = best["forms"]
+    note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}; {best['rows']:,} {rows}; {_ingest_split(best)}"
+    error = ""
+    bad = [r for r in runs if r["results"] != {result: r["forms"]} or r["rows"] != r["forms"] or r["forms"] != ctx.forms]
+    if bad:
+        error = f"not every form {result} ({rows}): {bad[0]['results']}, {bad[0]['rows']} for {bad[0]['forms']} forms"
+        note += f" — {error}; e.g. {' '.join(bad[0]['rejected_example'].split())[:80]}"
+    label = f"naive python-docx ×{naive['forms']}"
+    return [
+        Row(title.format(forms=forms), "forms/s", forms / best["seconds"], naive["forms"] / naive["seconds"], label,
+            [Target("value", ">=", 500)], note=note, error=error),
+        Row("  其中仅读取 read_docx only", "forms/s", best["read_forms"] / min(r["read_seconds"] for r in runs),
+            naive["forms"] / naive["seconds"], label, note="toolkit.intake.docx_reader.read_docx + identity() on the same files, no ledger"),
+        Row(memory, "MB", max(rss), naive.get("maxrss_mb"), "naive python-docx process", [Target("value", "<", 300)],
+            note=f"max over {len(rss)} runs"),
     ]  # fmt: skip
 
 
 @benchmark("opinion-ingest", "回收意见反馈表 / ingest returned opinion forms")
 def bench_opinion_ingest(ctx: Context) -> list[Row]:
-    returned = opinion_workspace(ctx)
-    inbox = returned / "inbox"
-    rss: list[float] = []
-
-    def one_run() -> dict:
-        d = _copy(returned, ctx.fresh_dir("opinion-ingest"))
-        r = run_phase("opinion-ingest", d)
-        shutil.rmtree(d, ignore_errors=True)
-        rss.append(r["maxrss_mb"])
-        return r
-
-    runs, naive_runs = ctx.repeat_pair(one_run, lambda: run_phase("naive-read", inbox))
-    best, naive = runs[0], naive_runs[0]
-    ctx.details["opinion-ingest"] = {"forms": ctx.forms, "runs": runs, "naive_runs": naive_runs}
-    profiled(ctx, "opinion-ingest", _copy(returned, ctx.fresh_dir("opinion-ingest-profile")))
-
-    forms = best["forms"]
-    note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}; {best['opinion_rows']:,} rows of {OPINION_SHEET}; {_ingest_split(best)}"
-    error = ""
-    bad = [r for r in runs if r["results"] != {"已登记": r["forms"]} or r["opinion_rows"] != r["forms"] or r["forms"] != ctx.forms]
-    if bad:
-        error = f"not every opinion 已登记 as a new row: {bad[0]['results']}, {bad[0]['opinion_rows']} rows for {bad[0]['forms']} forms"
-        note += f" — {error}; e.g. {' '.join(bad[0]['rejected_example'].split())[:80]}"
-    label = f"naive python-docx ×{naive['forms']}"
-    return [
-        Row(f"意见回收 ingest：{forms:,} 份意见反馈表", "forms/s", forms / best["seconds"], naive["forms"] / naive["seconds"], label,
-            [Target("value", ">=", 500)], note=note, error=error),
-        Row("  其中仅读取 read_docx only", "forms/s", best["read_forms"] / min(r["read_seconds"] for r in runs),
-            naive["forms"] / naive["seconds"], label, note="toolkit.intake.docx_reader.read_docx + identity() on the same files, no ledger"),
-        Row("  意见回收峰值内存 max RSS", "MB", max(rss), naive.get("maxrss_mb"), "naive python-docx process", [Target("value", "<", 300)],
-            note=f"max over {len(rss)} runs"),
-    ]  # fmt: skip
+    return _register_ingest_rows(
+        ctx, "opinion-ingest", opinion_workspace(ctx), "已登记", f"rows of {OPINION_SHEET}",
+        "意见回收 ingest：{forms:,} 份意见反馈表", "  意见回收峰值内存 max RSS",
+    )  # fmt: skip
 
 
 @benchmark("talk-pdf", "谈心谈话记录表 PDF / talk sheets with PDFs")
 def bench_talk_pdf(ctx: Context) -> list[Row]:
-    fresh = talk_workspace(ctx)
-    lo = soffice_warm_profile(ctx)  # warms the baseline's private profile and the toolkit's two profiles, untimed
-    rss: list[float] = []
-
-    def one_run() -> dict:
-        d = _copy(fresh, ctx.fresh_dir("talk-pdf"))
-        r = run_phase("talk-pdf", d)
-        rss.append(r["maxrss_mb"])
-        r["dir"] = str(d)
-        return r
-
-    runs = ctx.repeat_runs(one_run)
-    best = runs[0]
-    docs = best["documents"]
-
-    # Both baselines convert the very talk-sheet .docx files the best dangwu run wrote.
-    docx = [Path(f) for f in best.pop("docx")]
-    for r in runs[1:]:
-        r.pop("docx", None)
-    bdir = ctx.fresh_dir("talk-soffice")
-    bdir.mkdir(parents=True)
-    (bdir / "soffice.json").write_text(json.dumps({**lo, "files": [str(f) for f in docx]}, ensure_ascii=False), encoding="utf-8")
-    each_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-each", bdir, n=min(ctx.soffice_each, len(docx))))
-    batch_runs = ctx.repeat_runs(lambda: run_phase("naive-soffice-batch", bdir))
-    each, batch = each_runs[0], batch_runs[0]
-    each_rate, batch_rate = each["files"] / each["seconds"], batch["files"] / batch["seconds"]
-    ctx.details["talk-pdf"] = {"talks": ctx.talk_items, "runs": runs, "soffice": lo, "each_runs": each_runs, "batch_runs": batch_runs}
-    for r in runs:
-        shutil.rmtree(r["dir"], ignore_errors=True)
-    shutil.rmtree(bdir, ignore_errors=True)
-    profiled(ctx, "talk-pdf", _copy(fresh, ctx.fresh_dir("talk-pdf-profile")))
-
-    sp = best.get("split", {})
-    note = f"best {best['seconds']:.2f}s of {len(runs)}; {best['pdfs']:,} PDFs, {best['pages']:,} pages; DANGWU_TODAY={TALK_TODAY}"
-    if "pdf_stage" in sp:
-        note += f"; .docx part {best['seconds'] - sp['pdf_stage']:.2f}s, PDF stage {sp['pdf_stage']:.2f}s"
-        if "soffice" in sp:
-            note += f" (LibreOffice {sp['soffice']:.2f}s, split {sp.get('split', 0.0):.2f}s)"
-    error = ""
-    if docs != ctx.talk_items or best["skipped"]:
-        error = f"{docs} talk sheet(s) for {ctx.talk_items} planned talks, {best['skipped']} skipped"
-    elif best["missing"] or best["error"] or best["pdfs"] != docs:
-        error = f"{best['missing']} PDF(s) MISSING: {best['error'][:80]}"
-    if error:
-        note += f" — {error}"
-    each_label = f"soffice per file ×{each['files']} (a)"
-    batch_label = f"one soffice call ×{batch['files']} (b)"
-    e2e = best["pdfs"] / best["seconds"]
-    return [
-        Row(f"谈话记录表 generate talk-sheet --pdf：{ctx.talk_items:,} 个谈话 → {docs:,} 份（端到端）", "PDFs/s", e2e, each_rate,
-            each_label, [Target("value", ">=", 30)], note=note, error=error),
-        Row("  同上 vs 一次调用 same vs one soffice call", "PDFs/s", e2e, batch_rate, batch_label,
-            note=f"(b) {batch['seconds']:.1f}s for {batch['files']:,} files in {batch.get('calls', 1)} process(es) (best of {len(batch_runs)})"),
-        Row("  soffice 逐个 per-file baseline", "s/file", each["seconds"] / each["files"],
-            note=f"(a) {each['files']} of {docs:,} talk-sheet .docx timed, one soffice process each ({each['seconds']:.1f}s, best of"
-            f" {len(each_runs)}); its rate is extrapolated to all {docs:,}. Both baselines as in `pdf`"),
-        Row("  谈话记录表 PDF 峰值内存 max RSS (Python)", "MB", max(rss), None, "", [Target("value", "<", 300)],
-            note=f"max over {len(rss)} runs; largest LibreOffice process: toolkit {max(r['soffice_rss_mb'] for r in runs):,.0f} MB,"
-            f" one-call baseline {batch['soffice_rss_mb']:,.0f} MB"),
-    ]  # fmt: skip
+    return _form_pdf_rows(
+        ctx, "talk-pdf", talk_workspace(ctx), ctx.talk_items, TALK_TODAY, "talk sheet",
+        "谈话记录表 generate talk-sheet --pdf：{items:,} 个谈话 → {docs:,} 份（端到端）", "  谈话记录表 PDF 峰值内存 max RSS (Python)",
+    )  # fmt: skip
 
 
 @benchmark("talk-ingest", "回收谈心谈话记录表 / ingest returned talk sheets")
 def bench_talk_ingest(ctx: Context) -> list[Row]:
-    returned = talk_returned_workspace(ctx)
-    inbox = returned / "inbox"
-    rss: list[float] = []
-
-    def one_run() -> dict:
-        d = _copy(returned, ctx.fresh_dir("talk-ingest"))
-        r = run_phase("talk-ingest", d)
-        shutil.rmtree(d, ignore_errors=True)
-        rss.append(r["maxrss_mb"])
-        return r
-
-    runs, naive_runs = ctx.repeat_pair(one_run, lambda: run_phase("naive-read", inbox))
-    best, naive = runs[0], naive_runs[0]
-    ctx.details["talk-ingest"] = {"forms": ctx.forms, "runs": runs, "naive_runs": naive_runs}
-    profiled(ctx, "talk-ingest", _copy(returned, ctx.fresh_dir("talk-ingest-profile")))
-
-    forms = best["forms"]
-    note = f"best {best['seconds']:.2f}s of {len(runs)}; results {best['results']}; {best['recorded_rows']:,} talks 已记录; {_ingest_split(best)}"
-    error = ""
-    bad = [r for r in runs if r["results"] != {"已更新": r["forms"]} or r["recorded_rows"] != r["forms"] or r["forms"] != ctx.forms]
-    if bad:
-        error = (
-            f"not every talk sheet 已更新 (talk 已记录): {bad[0]['results']}, {bad[0]['recorded_rows']} 已记录 for {bad[0]['forms']} forms"
-        )
-        note += f" — {error}; e.g. {' '.join(bad[0]['rejected_example'].split())[:80]}"
-    label = f"naive python-docx ×{naive['forms']}"
-    return [
-        Row(f"谈话回收 ingest：{forms:,} 份谈心谈话记录表", "forms/s", forms / best["seconds"], naive["forms"] / naive["seconds"], label,
-            [Target("value", ">=", 500)], note=note, error=error),
-        Row("  其中仅读取 read_docx only", "forms/s", best["read_forms"] / min(r["read_seconds"] for r in runs),
-            naive["forms"] / naive["seconds"], label, note="toolkit.intake.docx_reader.read_docx + identity() on the same files, no ledger"),
-        Row("  谈话回收峰值内存 max RSS", "MB", max(rss), naive.get("maxrss_mb"), "naive python-docx process", [Target("value", "<", 300)],
-            note=f"max over {len(rss)} runs"),
-    ]  # fmt: skip
+    return _register_ingest_rows(
+        ctx, "talk-ingest", talk_returned_workspace(ctx), "已更新", "talks 已记录",
+        "谈话回收 ingest：{forms:,} 份谈心谈话记录表", "  谈话回收峰值内存 max RSS",
+    )  # fmt: skip
 
 
 @benchmark("ledger-10k", "大台账 status / report / 10,000-item ledger")
