@@ -1,8 +1,9 @@
-"""Register numbers (DB-2026-001, GK-2026-001 …): the next free number of the item's year."""
+"""Register numbers (DB-2026-001, GK-2026-001 …): the next free number of the item's year, and the numbers --id asks for."""
 
 from __future__ import annotations
 
 from ..dates import today
+from ..errors import UsageError
 
 
 def prefix(settings, key: str, default: str) -> str:
@@ -35,3 +36,12 @@ def assign_numbers(view, prefix: str, context, rows=None) -> list[str]:
         row.set(view.schema.id_column, number, context=context)
         made.append(number)
     return made
+
+
+def wanted_numbers(rows, ids, label: str, sheet: str) -> set[str]:
+    """The numbers asked for with --id; UsageError naming those ``rows`` (of ``sheet``) do not have."""
+    wanted = set(ids)
+    missing = sorted(wanted - {r.number for r in rows})
+    if missing:
+        raise UsageError(f"台账中没有这些{label}：{'、'.join(missing)}。", hint=f"请打开台账“{sheet}”表核对{label}。")
+    return wanted

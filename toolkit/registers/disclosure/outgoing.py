@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...dates import cn_date, today
 from ...errors import UsageError
 from ...ledger.workbook import ChangeContext, Ledger, Row
+from ..numbering import wanted_numbers
 from ..units import Units
 from .rules import UNDECIDED, approval_of, decided
 from .sheets import DISCLOSURE
@@ -42,11 +43,7 @@ def recipient(row: Row, units: Units) -> str:
 def _selected(ledger: Ledger, ids) -> tuple[list[Row], set[str]]:
     """The register's rows and the numbers asked for with --id; UsageError naming numbers not in the sheet."""
     rows = ledger.sheet(DISCLOSURE.name).rows()
-    wanted = set(ids)
-    missing = sorted(wanted - {r.number for r in rows})
-    if missing:
-        raise UsageError(f"台账中没有这些公开编号：{'、'.join(missing)}。", hint="请用 `dangwu status --register 党务公开` 查看现有编号。")
-    return rows, wanted
+    return rows, wanted_numbers(rows, ids, "公开编号", DISCLOSURE.name)
 
 
 def select_for_approval(ledger: Ledger, units: Units, ids=(), unit=None, force=False, settings=None):

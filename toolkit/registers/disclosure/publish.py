@@ -27,6 +27,7 @@ from ...forms.compose import MARKER, TEXT_SUFFIXES, check_body, text_paragraphs
 from ...forms.template import docx_paragraphs
 from ...ledger.workbook import ChangeContext, Ledger, Row
 from ...workdays import WorkCalendar
+from ..numbering import wanted_numbers
 from ..units import Units
 from .outgoing import channels
 from .rules import APPROVED, NO_REDISCLOSURE, approval_of, office
@@ -166,11 +167,7 @@ def issued_numbers(ledger: Ledger) -> dict[tuple[str, str], str]:
 
 def _selected(ledger: Ledger, sheet_name: str, ids, label: str) -> tuple[list[Row], set[str]]:
     rows = ledger.sheet(sheet_name).rows()
-    wanted = set(ids)
-    missing = sorted(wanted - {r.number for r in rows})
-    if missing:
-        raise UsageError(f"台账中没有这些{label}：{'、'.join(missing)}。", hint=f"请核对“{sheet_name}”中的{label}。")
-    return rows, wanted
+    return rows, wanted_numbers(rows, ids, label, sheet_name)
 
 
 # ---- the period

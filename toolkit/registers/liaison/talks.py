@@ -27,6 +27,7 @@ from ...forms.identity import fingerprint, normalise
 from ...forms.kinds import FormKind
 from ...ledger.workbook import ChangeContext, Ledger, Row
 from ..base import APPLIED, UNCHANGED, Applied
+from ..numbering import wanted_numbers
 from ..units import Units
 from . import rules
 from .sheets import CANCELLED, CHIEF_TALK, OTHER_TALK, PEER_TALK, PLANNED, RECORDED, TALKS, WAYS
@@ -117,10 +118,7 @@ def select_talks(ledger: Ledger, units: Units, ids=(), unit=None, force=False, s
     who = next(iter(asked), None)
     if who and who not in post and all(r.text("谈话人") != who for r in rows):
         raise UsageError(f"“班子成员”表中没有“{who}”，台账中也没有以其为谈话人的谈话。", hint=f"现有成员：{'、'.join(post) or '无'}。")
-    wanted = set(ids)
-    missing = sorted(wanted - {r.number for r in rows})
-    if missing:
-        raise UsageError(f"台账中没有这些谈话编号：{'、'.join(missing)}。", hint="请打开台账“谈心谈话记录”表核对谈话编号。")
+    wanted = wanted_numbers(rows, ids, "谈话编号", TALKS.name)
     jobs, skipped = [], []
     for row in rows:
         if wanted and row.number not in wanted:

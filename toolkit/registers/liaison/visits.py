@@ -23,6 +23,7 @@ from ...forms.identity import fingerprint, normalise
 from ...forms.kinds import FormKind
 from ...ledger.workbook import ChangeContext, Ledger, Row
 from ..base import APPLIED, UNCHANGED, Applied
+from ..numbering import wanted_numbers
 from ..units import Units
 from . import rules
 from .sheets import CANCELLED, CARE, CONTACT, PLANNED, RECORDED, RESEARCH, VISITS
@@ -159,12 +160,7 @@ def _select(kind_code: str):
 
 def _planned(view, units: Units, ids, unit, member, person, visit_type, force):
     rows = view.rows()
-    wanted = set(ids)
-    missing = sorted(wanted - {r.number for r in rows})
-    if missing:
-        raise UsageError(
-            f"“走访慰问调研”表中没有这些记录编号：{'、'.join(missing)}。", hint="请用 `dangwu status --register 联系服务群众` 查看。"
-        )
+    wanted = wanted_numbers(rows, ids, "记录编号", VISITS.name)
     target = units.canonical(unit) if unit else ""
     jobs, skipped = [], []
     for row in rows:

@@ -9,6 +9,7 @@ from ...errors import UsageError
 from ...ledger import schema as S
 from ...ledger.workbook import ChangeContext, Ledger, Row
 from ...workdays import WorkCalendar
+from ..numbering import wanted_numbers
 from ..units import Units
 from .rules import CLOSED, IN_PROGRESS, MAIN, NEW, NOTIFIED, REDO, recipients, status_of
 
@@ -78,10 +79,7 @@ def reminder_values(row: Row, units: Units, unit: str, role: str, settings, extr
 
 def _check_selection(rows, units: Units, ids, unit):
     """UsageError for unknown numbers or units; the wanted set and the unit's full name."""
-    wanted = set(ids)
-    missing = sorted(wanted - {r.number for r in rows})
-    if missing:
-        raise UsageError(f"台账中没有这些立项编号：{'、'.join(missing)}。", hint="请用 `dangwu status` 查看现有编号。")
+    wanted = wanted_numbers(rows, ids, "立项编号", S.SUPERVISION.name)
     if unit and not units.get(unit):
         raise UsageError(f"“承办单位”表中没有单位“{unit}”。", hint="请使用单位全称或简称。")
     return wanted, (units.canonical(unit) if unit else None)
