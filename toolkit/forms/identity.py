@@ -76,3 +76,22 @@ def fingerprint(values: dict[str, str], labels: tuple[str, ...]) -> str:
     for label in labels:
         h.update(f"{label}={normalise(values.get(label, ''))}\n".encode())
     return h.hexdigest()[:12].upper()
+
+
+def check_prefilled(fields: dict, ident: Identity, current: dict, labels, required, *, form: str, item: str, edited_hint: str,
+                    stale_hint: str, private=()) -> None:  # fmt: skip
+    """Refuse (FormRejected, nothing applied) a returned ``form`` whose table lost a label cell of ``required``,
+    whose prefilled ``labels`` were edited, or that was issued before its ledger row (``current``, as the form
+    would print it now) changed. Values of ``private`` labels are named, never quoted."""
+    from ..errors import FormRejected
+
+    missing = [label for label in required if label not in fields]
+    if missing:
+        raise FormRejected(f"表单结构被改动，找不到“{'、'.join(missing)}”栏。", hint=f"请使用下发的{form}原表填写，不要删改表格。")
+    changed = [label for label in labels if normalise(fields[label]) != normalise(current[label])]
+    if fingerprint(fields, labels) != ident.fingerprint:
+        diffs = [k if k in private else f"{k}（表单为“{fields[k]}”，台账为“{current[k]}”）" for k in changed]
+        raise FormRejected(f"{form}上预填的内容被改动：" + ("；".join(diffs) or "内容与下发时不一致") + "。", hint=edited_hint)
+    if fingerprint(current, labels) != ident.fingerprint:
+        diffs = [k if k in private else f"{k} 已改为“{current[k]}”" for k in changed]
+        raise FormRejected(f"{form}已过期：下发后台账中该{item}已变更" + ("：" + "；".join(diffs) if diffs else "") + "。", hint=stale_hint)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...dates import parse_date, today
 from ...errors import FormRejected, ItemClosed
 from ...forms.checkbox import read_choice
-from ...forms.identity import fingerprint, normalise
+from ...forms.identity import check_prefilled
 from ..base import APPLIED, RECORDED, Applied
 from .outgoing import item_values
 from .rules import APPROVED, REFUSED, approval_of, decided, feedback_numbers, find_row, opinion_index, recount
@@ -27,20 +27,11 @@ def apply_approval(ws, ledger, units, ident, kind, form, context) -> Applied:
             hint="如审批结果有变，请联系党务公开工作办公室。",
         )
     fields = form.fields
-    missing = [label for label in kind.prefilled + kind.feedback if label not in fields]
-    if missing:
-        raise FormRejected(f"表单结构被改动，找不到“{'、'.join(missing)}”栏。", hint="请使用下发的审批表原表填写，不要删改表格。")
-    current = item_values(row, units)
-    if fingerprint(fields, kind.prefilled) != ident.fingerprint:
-        diffs = [
-            f"{k}（表单为“{fields[k]}”，台账为“{current[k]}”）" for k in kind.prefilled if normalise(fields[k]) != normalise(current[k])
-        ]
-        raise FormRejected(
-            "审批表上预填的内容被改动：" + ("；".join(diffs) or "内容与下发时不一致") + "。",
-            hint="公开范围或计划公开日期如需调整，请在审批意见中写明，由办公室用 `dangwu decide --scope/--planned` 记录。",
-        )
-    if fingerprint(current, kind.prefilled) != ident.fingerprint:
-        raise FormRejected("审批表已过期：下发后台账中该事项已变更。", hint="请向党务公开工作办公室索取最新的审批表。")
+    check_prefilled(
+        fields, ident, item_values(row, units), kind.prefilled, kind.prefilled + kind.feedback, form="审批表", item="事项",
+        edited_hint="公开范围或计划公开日期如需调整，请在审批意见中写明，由办公室用 `dangwu decide --scope/--planned` 记录。",
+        stale_hint="请向党务公开工作办公室索取最新的审批表。",
+    )  # fmt: skip
     result, problem = read_choice(fields.get("审批结果", ""), RESULTS)
     if problem:
         raise FormRejected(f"“审批结果”{problem}。", hint="请在“同意公开”或“不予公开”前打勾（☑/√），或删去未选的一项。")

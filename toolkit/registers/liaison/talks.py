@@ -23,7 +23,7 @@ import click
 from ...dates import cn_date, parse_date, today
 from ...errors import FormRejected, ItemClosed, UsageError
 from ...forms.checkbox import read_choice
-from ...forms.identity import fingerprint, normalise
+from ...forms.identity import check_prefilled, normalise
 from ...forms.kinds import FormKind
 from ...ledger.workbook import ChangeContext, Ledger, Row
 from ..base import APPLIED, UNCHANGED, Applied
@@ -202,24 +202,12 @@ def apply_talk(ws, ledger, units, ident, kind, form, context) -> Applied:
             f"{ident.number} 已取消，不再接收谈话记录表。", hint="如该谈话实际已进行，请联系党委办公室将状态改回“已安排”后重新提交。"
         )
     fields = form.fields
-    missing = [label for label in kind.prefilled + kind.feedback if label not in fields]
-    if missing:
-        raise FormRejected(f"表单结构被改动，找不到“{'、'.join(missing)}”栏。", hint="请使用下发的记录表原表填写，不要删改表格。")
-    current = item_values(row, posts(ledger).get(talker, ""))
-    if fingerprint(fields, kind.prefilled) != ident.fingerprint:
-        diffs = [
-            f"{k}（表单为“{fields[k]}”，台账为“{current[k]}”）" for k in kind.prefilled if normalise(fields[k]) != normalise(current[k])
-        ]
-        raise FormRejected(
-            "记录表上预填的内容被改动：" + ("；".join(diffs) or "内容与下发时不一致") + "。",
-            hint="请在原记录表上只填写谈话后的各栏；预填内容如有错误，请联系党委办公室更正后重新生成。",
-        )
-    if fingerprint(current, kind.prefilled) != ident.fingerprint:
-        diffs = [f"{k} 已改为“{current[k]}”" for k in kind.prefilled if normalise(fields[k]) != normalise(current[k])]
-        raise FormRejected(
-            "记录表已过期：下发后台账中该谈话已变更" + ("：" + "；".join(diffs) if diffs else "") + "。",
-            hint="请向党委办公室索取最新的记录表，在新表上填写后提交。",
-        )
+    check_prefilled(
+        fields, ident, item_values(row, posts(ledger).get(talker, "")), kind.prefilled, kind.prefilled + kind.feedback,
+        form="记录表", item="谈话",
+        edited_hint="请在原记录表上只填写谈话后的各栏；预填内容如有错误，请联系党委办公室更正后重新生成。",
+        stale_hint="请向党委办公室索取最新的记录表，在新表上填写后提交。",
+    )  # fmt: skip
     when = _talk_date(fields.get("谈话日期", ""), row)
     way, problem = read_choice(fields.get("谈话方式", ""), WAYS)
     if problem:

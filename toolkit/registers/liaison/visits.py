@@ -19,7 +19,7 @@ import click
 
 from ...dates import cn_date, parse_date, today
 from ...errors import FormRejected, ItemClosed, UsageError
-from ...forms.identity import fingerprint, normalise
+from ...forms.identity import check_prefilled, normalise
 from ...forms.kinds import FormKind
 from ...ledger.workbook import ChangeContext, Ledger, Row
 from ..base import APPLIED, UNCHANGED, Applied
@@ -252,22 +252,11 @@ def _check_row(ledger: Ledger, units: Units, ident, kind: FormKind, fields: dict
         raise FormRejected(f"台账中没有记录编号为 {ident.number} 的走访慰问调研记录。", hint="请核对编号；若记录已删除，请联系党委办公室。")
     if state_of(row) == CANCELLED:
         raise ItemClosed(f"{ident.number} 已取消，不再接收{kind.title}。", hint="如该次活动实际已开展，请联系党委办公室恢复该记录。")
-    missing = [label for label in kind.prefilled + kind.feedback if label not in fields]
-    if missing:
-        raise FormRejected(f"表单结构被改动，找不到“{'、'.join(missing)}”栏。", hint=f"请使用下发的{kind.title}原表填写，不要删改表格。")
-    current = current_of(row, units)
-    if fingerprint(fields, kind.prefilled) != ident.fingerprint:
-        diffs = [
-            k if k in PRIVATE else f"{k}（表单为“{fields[k]}”，台账为“{current[k]}”）"
-            for k in kind.prefilled
-            if normalise(fields[k]) != normalise(current[k])
-        ]
-        raise FormRejected(
-            f"{kind.title}上预填的内容被改动：" + ("；".join(diffs) or "内容与下发时不一致") + "。",
-            hint="预填内容如需更正，请联系党委办公室在台账中修改后重新生成。",
-        )
-    if fingerprint(current, kind.prefilled) != ident.fingerprint:
-        raise FormRejected(f"{kind.title}已过期：下发后台账中该记录已变更。", hint=f"请向党委办公室索取最新的{kind.title}。")
+    check_prefilled(
+        fields, ident, current_of(row, units), kind.prefilled, kind.prefilled + kind.feedback, form=kind.title, item="记录",
+        edited_hint="预填内容如需更正，请联系党委办公室在台账中修改后重新生成。",
+        stale_hint=f"请向党委办公室索取最新的{kind.title}。", private=PRIVATE,
+    )  # fmt: skip
     return row
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ...dates import parse_date, today
 from ...errors import FormRejected, ItemClosed
 from ...forms.checkbox import read_choice
-from ...forms.identity import Identity, fingerprint, normalise
+from ...forms.identity import Identity, check_prefilled, normalise
 from ...ledger import schema as S
 from ...ledger.workbook import ChangeContext, Ledger, Row
 from ..units import Units
@@ -69,31 +69,11 @@ def check_identity(ledger: Ledger, units: Units, ident: Identity, fields: dict[s
         raise ItemClosed(
             f"{ident.number} 已办结（办结日期 {row.text('办结日期') or '未填'}），不再接收反馈。", hint="如需补充材料，请直接联系督查小组。"
         )
-    missing = [label for label in labels if label not in fields]
-    if missing:
-        raise FormRejected(f"表单结构被改动，找不到“{'、'.join(missing)}”栏。", hint="请使用下发的通知单原表填写，不要删改表格。")
-    current = prefilled_values(row, units)
-    returned_fp = fingerprint(fields, labels)
-    if returned_fp != ident.fingerprint:
-        diffs = [
-            f"{label}（表单为“{fields[label]}”，台账为“{current[label]}”）"
-            for label in labels
-            if normalise(fields[label]) != normalise(current[label])
-        ]
-        raise FormRejected(
-            "表单上预填的内容被改动：" + ("；".join(diffs) or "内容与下发时不一致") + "。",
-            hint="请在原通知单上只填写反馈部分；如对时限或事项有异议，请联系督查小组。",
-        )
-    if fingerprint(current, labels) != ident.fingerprint:
-        diffs = [
-            f"{label} 已改为“{current[label]}”（表单为“{fields[label]}”）"
-            for label in labels
-            if normalise(fields[label]) != normalise(current[label])
-        ]
-        raise FormRejected(
-            "表单已过期：下发后台账中该事项已变更：" + "；".join(diffs) + "。",
-            hint="请向督查小组索取最新的通知单，在新表上填写后提交。",
-        )
+    check_prefilled(
+        fields, ident, prefilled_values(row, units), labels, labels, form="通知单", item="事项",
+        edited_hint="请在原通知单上只填写反馈部分；如对时限或事项有异议，请联系督查小组。",
+        stale_hint="请向督查小组索取最新的通知单，在新表上填写后提交。",
+    )  # fmt: skip
     return row
 
 
