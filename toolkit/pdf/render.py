@@ -68,19 +68,23 @@ def split_by_identity(pdf_path: Path, jobs: list[PdfJob]) -> list[Path]:
                 current = str(ident)
             if current is not None:
                 pages.setdefault(current, []).append(i)
-        written = []
-        for job in jobs:
-            idx = pages.get(job.identity)
-            if not idx:
-                continue
-            dst = pdfium.PdfDocument.new()
-            dst.import_pages(src, idx)
-            _save_atomic(dst, job.pdf)
-            dst.close()
-            written.append(job.pdf)
-        return written
+        return _write_parts(src, [(job.pdf, pages.get(job.identity)) for job in jobs])
     finally:
         src.close()
+
+
+def _write_parts(src: pdfium.PdfDocument, parts: list[tuple[Path, list[int] | None]]) -> list[Path]:
+    """Each (target, page indexes) of ``src`` saved as a PDF of its own; parts without pages are left out."""
+    written = []
+    for target, idx in parts:
+        if not idx:
+            continue
+        dst = pdfium.PdfDocument.new()
+        dst.import_pages(src, idx)
+        _save_atomic(dst, target)
+        dst.close()
+        written.append(target)
+    return written
 
 
 MARK = "dangwuDoc"  # bookmark names marking where each document of a batch begins
@@ -106,14 +110,7 @@ def split_by_marks(pdf_path: Path, jobs: list[PdfJob]) -> list[Path]:
         return []
     src = pdfium.PdfDocument(str(pdf_path))
     try:
-        written = []
-        for i, job in enumerate(jobs):
-            dst = pdfium.PdfDocument.new()
-            dst.import_pages(src, list(range(bounds[i], bounds[i + 1])))
-            _save_atomic(dst, job.pdf)
-            dst.close()
-            written.append(job.pdf)
-        return written
+        return _write_parts(src, [(job.pdf, list(range(bounds[i], bounds[i + 1]))) for i, job in enumerate(jobs)])
     finally:
         src.close()
 
