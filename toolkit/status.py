@@ -41,13 +41,6 @@ class StatusReport:
         return {name: summary.as_dict() for name, summary in self.parts}
 
 
-def _takes_year(reg) -> bool:
-    """Whether the register's summary is of a chosen year (its ``status`` takes ``year``)."""
-    import inspect
-
-    return "year" in inspect.signature(reg.status).parameters
-
-
 def status(ws: Workspace, register: str | None = None, *, write: bool = True, year: int | None = None):
     """The summary of ``register`` (Chinese name or alias); with None, a StatusReport of every register.
 
@@ -55,14 +48,14 @@ def status(ws: Workspace, register: str | None = None, *, write: bool = True, ye
     the workbook is open or has errors).
     """
     chosen = [get(register)] if register is not None else all_registers()
-    if year is not None and not any(_takes_year(r) for r in chosen):
+    if year is not None and not any(r.yearly for r in chosen):
         from .errors import UsageError
 
         raise UsageError(f"“{chosen[0].name}”的统计不分年度，不用 --year。", hint="--year 用于联系服务群众。")
     ledger = Ledger.load(ws.ledger_path)  # once for every register; their warnings written in one save
     parts = []
     for reg in chosen:
-        summary = reg.status(ws, ledger, year=year) if year is not None and _takes_year(reg) else reg.status(ws, ledger)
+        summary = reg.status(ws, ledger, year=year) if year is not None and reg.yearly else reg.status(ws, ledger)
         if summary is not None:
             parts.append((reg.name, summary))
     paints = [p for _, summary in parts for p in getattr(summary, "paints", ())]

@@ -90,6 +90,8 @@ class Register:
         """Rewrite the warning cells of ``rows`` after a command changed them; how many changed."""
         return 0
 
+    yearly = False  # its status summary is of one year: `status --year` is passed to ``status`` as ``year``
+
     def status(self, ws: Workspace, ledger: Ledger):
         """The register's summary for `dangwu status`, or None: an object with ``lines()``, ``as_dict()``,
         ``paints`` ((row, column, text, fill) of its warning cells as they should read; the pipeline

@@ -81,6 +81,8 @@ talk_red_from = "12-01"     # 自此日起显示红色
                 return module.APPLY[kind.code](ws, ledger, units, ident, kind, form, context)
         return super().apply_returned(ws, ledger, units, ident, kind, form, context)
 
+    yearly = True
+
     def status(self, ws, ledger, year=None):
         module = _module("status")
         return module.status(ws, ledger, year=year) if module is not None else None
