@@ -293,3 +293,14 @@ def test_plain_status_shows_each_member_in_a_line_and_where_the_matrix_is(lws, m
     assert not any(line.split() == ["班子成员", *NAMES] for line in part.splitlines())  # no matrix here
     assert "dangwu status --register 联系服务群众" in part
     assert not [s for s in SECRET if s in result.output]
+
+
+def test_year_goes_to_yearly_registers_only(lws, monkeypatch):
+    """`status --year` is for a register whose summary is of a year; others refuse it and change nothing."""
+    monkeypatch.setenv("DANGWU_TODAY", "2026-06-15")
+    before = digest(lws.ledger_path)
+    refused = CliRunner().invoke(main, ["status", "-w", str(lws.root), "--register", "督查督办", "--year", "2025"])
+    assert refused.exit_code != 0 and "不分年度" in refused.output, refused.output
+    assert digest(lws.ledger_path) == before
+    other = CliRunner().invoke(main, ["status", "-w", str(lws.root), "--year", "2025"])  # every register: the year reaches liaison
+    assert other.exit_code == 0 and "联系服务群众 2025年度" in other.output, other.output
