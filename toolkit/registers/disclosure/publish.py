@@ -210,17 +210,13 @@ def plan_period(settings, days: int | None, until: dt.date | None, now: dt.date 
 # ---- the announcement
 
 
-def _options(options) -> dict:
-    return options or {}
-
-
 def select_for_announcement(ledger: Ledger, units: Units, ids=(), unit=None, force=False, settings=None, options=None):
     """(row, addressee, role, extra) jobs: the next announcement each approved item needs, others skipped.
 
     With --id, an item that cannot be announced now is an error naming why (nothing is written);
     without it the item is skipped with the reason.
     """
-    opts = _options(options)
+    opts = options or {}
     ws = opts.get("workspace")
     rows, wanted = _selected(ledger, DISCLOSURE.name, ids, "公开编号")
     skip_inner = (opts.get("skip_inner") or "").strip()

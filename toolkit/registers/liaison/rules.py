@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ...ledger.workbook import Ledger, Row
-from .sheets import CARE, CARE_LIST, CHIEF, CHIEF_TALK, HEAD_TALK, MEMBERS, PEER_TALK, TALKS, VISITS
+from .sheets import CARE, CARE_LIST, CHIEF, CHIEF_TALK, HEAD_TALK, MEMBERS, PEER_TALK, VISITS
 
 DEFAULTS = {"visits_per_year": 2, "care_interval_days": 90, "talk_yellow_from": "10-01", "talk_red_from": "12-01"}
 OCCASIONS = ("元旦", "春节", "重阳节", "日常")
@@ -213,9 +213,3 @@ def last_care(ledger: Ledger) -> dict[str, dt.date]:
         if when and (person not in out or when > out[person]):
             out[person] = when
     return out
-
-
-def talks_of_year(ledger: Ledger, year: int) -> list[Row]:
-    """The 谈心谈话记录 rows counting for ``year``."""
-    view = ledger.views.get(TALKS.name)
-    return [r for r in view.rows() if row_year(r) == year] if view is not None else []
