@@ -1,15 +1,16 @@
-"""What every register's report does alike: save a workbook atomically, style its tables, print a
-document to PDF, and write a share as a percentage."""
+"""What every register's report does alike: its period, JSON-ready figures, the workbook saved atomically,
+its tables styled, the document printed to PDF, a share as a percentage."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
 
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from ..errors import ConversionError
+from ..errors import ConversionError, UsageError
 from ..ledger.store import default_mode
 from ..pdf.soffice import Soffice
 
@@ -57,3 +58,25 @@ def document_pdf(ws, docx: Path, what: str) -> Path:
 def percent(part: int, whole: int) -> str:
     """A whole percentage (50%, 100%, 0%), or — when there is nothing to divide."""
     return f"{part / whole:.0%}" if whole else "—"
+
+
+def period(year: int, half: int | None) -> tuple[dt.date, dt.date, str]:
+    """Start, end and Chinese label of a year or half-year."""
+    if half not in (None, 1, 2):
+        raise UsageError("--half 只能是 1（上半年）或 2（下半年）。")
+    if half == 1:
+        return dt.date(year, 1, 1), dt.date(year, 6, 30), f"{year}年上半年"
+    if half == 2:
+        return dt.date(year, 7, 1), dt.date(year, 12, 31), f"{year}年下半年"
+    return dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年度"
+
+
+def json_ready(value):
+    """``value`` with every date inside it (dicts and lists too) as ISO text."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_ready(v) for v in value]
+    return value

@@ -31,7 +31,7 @@ from ...forms.template import CompiledTemplate, docx_text
 from ...generate import _put_bytes
 from ...ledger import schema as S
 from ...ledger.workbook import Ledger, Row
-from ...reports.common import document_pdf, save_workbook, style_table
+from ...reports.common import document_pdf, json_ready, period, save_workbook, style_table
 from ...workspace import Workspace
 from .rules import APPROVED, approval_of, office
 from .sheets import DISCLOSURE, FEEDBACK, SCOPES
@@ -103,13 +103,7 @@ class Figures:
 
     def as_dict(self) -> dict:
         """JSON-ready form (dates as ISO text)."""
-        d = asdict(self)
-        d["start"], d["end"] = self.start.isoformat(), self.end.isoformat()
-        for entry in d["catalogue"]:
-            for k, v in entry.items():
-                if isinstance(v, dt.date):
-                    entry[k] = v.isoformat()
-        return d
+        return json_ready(asdict(self))
 
     def summary(self) -> str:
         """The line `dangwu report` prints."""
@@ -119,17 +113,6 @@ class Figures:
             f"未公开 {self.pending} 项{overdue}；收到意见 {self.opinions} 条，已处理 {self.handled} 条，"
             f"已答复 {self.replied} 条；再公开 {self.republished} 项。"
         )
-
-
-def period(year: int, half: int | None) -> tuple[dt.date, dt.date, str]:
-    """Start, end and Chinese label of a year or half-year."""
-    if half not in (None, 1, 2):
-        raise UsageError("--half 只能是 1（上半年）或 2（下半年）。")
-    if half == 1:
-        return dt.date(year, 1, 1), dt.date(year, 6, 30), f"{year}年上半年"
-    if half == 2:
-        return dt.date(year, 7, 1), dt.date(year, 12, 31), f"{year}年下半年"
-    return dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年度"
 
 
 def _date(row: Row, header: str) -> dt.date | None:

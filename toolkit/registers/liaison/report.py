@@ -33,7 +33,7 @@ from ...errors import LedgerError, UsageError
 from ...forms.template import CompiledTemplate, docx_paragraphs, docx_text
 from ...generate import _put_bytes
 from ...ledger.workbook import Ledger, Row
-from ...reports.common import document_pdf, percent, save_workbook, style_table
+from ...reports.common import document_pdf, json_ready, percent, save_workbook, style_table
 from ...workspace import Workspace
 from ..units import Units
 from . import rules
@@ -154,16 +154,7 @@ class Figures:
     def as_dict(self) -> dict:
         """JSON-ready form (dates as ISO text)."""
 
-        def iso(value):
-            if isinstance(value, dt.date):
-                return value.isoformat()
-            if isinstance(value, dict):
-                return {k: iso(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [iso(v) for v in value]
-            return value
-
-        d = iso(asdict(self))
+        d = json_ready(asdict(self))
         d["face"] = self.face
         return d
 

@@ -27,7 +27,7 @@ from ...forms.template import CompiledTemplate, docx_paragraphs, docx_text
 from ...generate import _put_bytes
 from ...ledger import schema as S
 from ...ledger.workbook import Ledger
-from ...reports.common import document_pdf, save_workbook, style_table
+from ...reports.common import document_pdf, period, save_workbook, style_table
 from ...workspace import Workspace
 from ..units import Units
 from . import rules as sup
@@ -101,17 +101,6 @@ class Figures:
             f"{self.label}：督办事项 {self.items} 项，已办结 {self.closed} 项（按期 {self.on_time} 项{redone}），"
             f"未办结 {self.open} 项（逾期 {self.overdue} 项）。"
         )
-
-
-def period(year: int, half: int | None) -> tuple[dt.date, dt.date, str]:
-    """Start, end and Chinese label of a year or half-year."""
-    if half not in (None, 1, 2):
-        raise UsageError("--half 只能是 1（上半年）或 2（下半年）。")
-    if half == 1:
-        return dt.date(year, 1, 1), dt.date(year, 6, 30), f"{year}年上半年"
-    if half == 2:
-        return dt.date(year, 7, 1), dt.date(year, 12, 31), f"{year}年下半年"
-    return dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年度"
 
 
 def compute(ledger: Ledger, year: int, half: int | None = None, now: dt.date | None = None) -> Figures:
